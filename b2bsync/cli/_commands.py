@@ -1,0 +1,10 @@
+"""Attaches every command group to the app; one import per group keeps start-up explicit."""
+
+from __future__ import annotations
+
+from functools import cache
+
+
+@cache
+def register_commands() -> None:
+    from . import _doctor  # noqa: F401  (registers `doctor`)

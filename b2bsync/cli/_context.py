@@ -1,0 +1,30 @@
+"""What every command gets from the top-level callback: the settings, loaded once, lazily."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from .._errors import ConfigError
+from ..settings import Settings, load_settings
+
+
+@dataclass
+class AppContext:
+    config_path: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppContext):
+        raise ConfigError("internal: the CLI context was not initialised")
+    return obj

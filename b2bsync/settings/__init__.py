@@ -1,0 +1,12 @@
+"""Settings, built once at the edge (the CLI) and passed down.
+
+Sources, highest priority first: explicit arguments, environment (``B2BSYNC_…``, nested with
+``__``), a ``.env`` file, the TOML file given by ``--config`` or ``B2BSYNC_CONFIG``, defaults.
+"""
+
+from ._bitrix import BitrixSettings, RateLimitProfile
+from ._load import load_settings
+from ._log import LogSettings
+from ._root import Settings
+
+__all__ = ["BitrixSettings", "LogSettings", "RateLimitProfile", "Settings", "load_settings"]

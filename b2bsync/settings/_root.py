@@ -1,0 +1,19 @@
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ._bitrix import BitrixSettings
+from ._log import LogSettings
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="B2BSYNC_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        nested_model_default_partial_update=True,
+    )
+
+    bitrix: BitrixSettings = Field(default_factory=BitrixSettings)
+    log: LogSettings = Field(default_factory=LogSettings)

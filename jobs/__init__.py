@@ -1,0 +1,3 @@
+"""Sync jobs: 1C → Bitrix feeds and the Bitrix order index."""
+
+__all__: list[str] = []
