@@ -1,0 +1,199 @@
+"""Typed facade over the ``b2bsync`` scope registered by the ``b2bsync.bridge`` PHP module."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._errors import BridgeIncompatibleError, MethodNotFoundError, NotFoundError
+from ._filters import build_filter
+from ._types import BatchItem, Command
+
+if TYPE_CHECKING:
+    from ._client import BitrixClient
+
+SUPPORTED_API = 1
+HlBlockRef = int | str
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    id: int
+    action: Literal["added", "updated", "unchanged"]
+
+
+def _upsert_result(result: Any) -> UpsertResult:
+    return UpsertResult(id=int(result["ID"]), action=result["ACTION"])
+
+
+class BridgeAPI:
+    def __init__(self, client: BitrixClient) -> None:
+        self._client = client
+
+    async def _call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
+        return (await self._client.call(method, dict(params or {}))).result
+
+    # module ------------------------------------------------------------------------------
+    async def info(self) -> dict[str, Any]:
+        """``{VERSION, API, SITE_ID, LANGUAGES, PERSON_TYPES, FEATURES}``; raises
+        :class:`MethodNotFoundError` when the module is not installed."""
+        return await self._call("b2bsync.info")  # type: ignore[no-any-return]
+
+    async def ensure_compatible(self) -> dict[str, Any]:
+        try:
+            info = await self.info()
+        except MethodNotFoundError as exc:
+            raise BridgeIncompatibleError(
+                "the b2bsync.bridge module is not installed on the site "
+                "(b2bsync.info answers ERROR_METHOD_NOT_FOUND)"
+            ) from exc
+        major = int(str(info.get("API", "0")).split(".")[0] or 0)
+        if major != SUPPORTED_API:
+            raise BridgeIncompatibleError(
+                f"b2bsync.bridge speaks API {info.get('API')} (module {info.get('VERSION')}); "
+                f"this b2bsync needs API {SUPPORTED_API}"
+            )
+        return info
+
+    # HL-blocks ---------------------------------------------------------------------------
+    async def hlblocks(self) -> list[dict[str, Any]]:
+        return await self._client.list_all("b2bsync.hlblock.list", {}, id_field="ID")
+
+    async def hlblock_get(self, ref: HlBlockRef) -> dict[str, Any] | None:
+        key = "ID" if isinstance(ref, int) else "NAME"
+        try:
+            return await self._call("b2bsync.hlblock.get", {key: ref})  # type: ignore[no-any-return]
+        except NotFoundError:
+            return None
+
+    async def hlblock_add(self, name: str, table_name: str, lang: Mapping[str, str]) -> int:
+        return int(
+            await self._call(
+                "b2bsync.hlblock.add", {"NAME": name, "TABLE_NAME": table_name, "LANG": dict(lang)}
+            )
+        )
+
+    async def fields(self, hlblock_id: int) -> list[dict[str, Any]]:
+        return await self._client.list_all(
+            "b2bsync.hlblock.field.list", {"HLBLOCK_ID": hlblock_id}, id_field="ID"
+        )
+
+    async def field_add(self, hlblock_id: int, field: Mapping[str, Any]) -> int:
+        return int(
+            await self._call(
+                "b2bsync.hlblock.field.add", {"HLBLOCK_ID": hlblock_id, "FIELD": dict(field)}
+            )
+        )
+
+    async def field_update(self, field_id: int, field: Mapping[str, Any]) -> None:
+        await self._call("b2bsync.hlblock.field.update", {"ID": field_id, "FIELD": dict(field)})
+
+    async def index_ensure(
+        self, hlblock_id: int, name: str, fields: Sequence[str], *, unique: bool
+    ) -> None:
+        await self._call(
+            "b2bsync.hlblock.index.ensure",
+            {"HLBLOCK_ID": hlblock_id, "NAME": name, "FIELDS": list(fields), "UNIQUE": unique},
+        )
+
+    # rows --------------------------------------------------------------------------------
+    def items(
+        self,
+        hlblock: HlBlockRef,
+        flt: Mapping[str, Any] | None = None,
+        select: Sequence[str] | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        params: dict[str, Any] = {"HLBLOCK": hlblock, "filter": build_filter(flt)}
+        if select:
+            params["select"] = list(select)
+        return self._client.iterate("b2bsync.item.list", params, id_field="ID")
+
+    async def item_get(self, hlblock: HlBlockRef, item_id: int) -> dict[str, Any] | None:
+        try:
+            return await self._call("b2bsync.item.get", {"HLBLOCK": hlblock, "ID": item_id})  # type: ignore[no-any-return]
+        except NotFoundError:
+            return None
+
+    async def item_add(self, hlblock: HlBlockRef, fields: Mapping[str, Any]) -> int:
+        return int(
+            await self._call("b2bsync.item.add", {"HLBLOCK": hlblock, "FIELDS": dict(fields)})
+        )
+
+    async def item_update(
+        self, hlblock: HlBlockRef, item_id: int, fields: Mapping[str, Any]
+    ) -> None:
+        await self._call(
+            "b2bsync.item.update", {"HLBLOCK": hlblock, "ID": item_id, "FIELDS": dict(fields)}
+        )
+
+    async def item_delete(self, hlblock: HlBlockRef, item_id: int) -> None:
+        await self._call("b2bsync.item.delete", {"HLBLOCK": hlblock, "ID": item_id})
+
+    async def item_upsert(
+        self, hlblock: HlBlockRef, key: Sequence[str], fields: Mapping[str, Any]
+    ) -> UpsertResult:
+        """Insert or update by ``key`` fields; replaying it never adds a second row."""
+        result = await self._call(
+            "b2bsync.item.upsert", {"HLBLOCK": hlblock, "KEY": list(key), "FIELDS": dict(fields)}
+        )
+        return _upsert_result(result)
+
+    async def upsert_many(
+        self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> list[UpsertResult | BaseException]:
+        """Upsert every row, 50 per request; each row's outcome or error, in input order."""
+        items: list[BatchItem] = await self._client.batch(
+            Command(
+                "b2bsync.item.upsert", {"HLBLOCK": hlblock, "KEY": list(key), "FIELDS": dict(r)}
+            )
+            for r in rows
+        )
+        out: list[UpsertResult | BaseException] = []
+        for item in items:
+            try:
+                out.append(_upsert_result(item.unwrap()))
+            except Exception as exc:
+                out.append(exc)
+        return out
+
+    # users and mail ----------------------------------------------------------------------
+    async def user_find(self, email: str) -> dict[str, Any] | None:
+        return await self._call("b2bsync.user.find", {"EMAIL": email})  # type: ignore[no-any-return]
+
+    async def user_add(
+        self,
+        email: str,
+        *,
+        name: str = "",
+        last_name: str = "",
+        password: str,
+        group_ids: Sequence[int] = (),
+    ) -> int:
+        return int(
+            await self._call(
+                "b2bsync.user.add",
+                {
+                    "EMAIL": email,
+                    "NAME": name,
+                    "LAST_NAME": last_name,
+                    "PASSWORD": password,
+                    "GROUP_IDS": list(group_ids),
+                },
+            )
+        )
+
+    async def mail_type_ensure(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._call("b2bsync.mail.type.ensure", fields)  # type: ignore[no-any-return]
+
+    async def mail_template_ensure(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        return await self._call("b2bsync.mail.template.ensure", fields)  # type: ignore[no-any-return]
+
+    async def mail_send(
+        self, event_name: str, lid: str, fields: Mapping[str, Any], dedup_key: str
+    ) -> dict[str, Any]:
+        """Queue a mail event; the same ``dedup_key`` never sends twice."""
+        return await self._call(  # type: ignore[no-any-return]
+            "b2bsync.mail.send",
+            {"EVENT_NAME": event_name, "LID": lid, "FIELDS": dict(fields), "DEDUP_KEY": dedup_key},
+        )
