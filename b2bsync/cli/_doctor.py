@@ -1,15 +1,22 @@
-"""`b2bsync doctor`: one line per check, ✓ or ✗ with the fix."""
+"""`b2bsync doctor`: one line per check, ✓ or ✗ with the fix; exit 1 when any check fails."""
 
 from __future__ import annotations
 
+import asyncio
+
 import typer
 
+from ..doctor import run_doctor
 from ._app import app
 from ._context import app_context
 
 
 @app.command()
 def doctor(ctx: typer.Context) -> None:
-    """Check configuration, reachability, credentials, scopes and the bridge module."""
+    """Check configuration, reachability, credentials, scopes, the bridge module and schema."""
     settings = app_context(ctx).settings
-    typer.echo(f"✓ configuration valid (rate limit {settings.bitrix.rate_limit})")
+    results = asyncio.run(run_doctor(settings))
+    for result in results:
+        typer.echo(result.line())
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
