@@ -39,13 +39,30 @@ class ListResult:
     next: int | None
 
 
+#: Scope of the methods every caller may use (``batch``, ``scope``, ``server.time``…).
+GLOBAL_SCOPE = "_global"
+
+
 @dataclass
 class CallContext:
+    """One call as a handler sees it.
+
+    ``params`` are the request's parameters in their ``json_encode`` view, whatever the wire
+    format was: nested form fields (``filter[>id]=5&select[]=id``) and JSON bodies both arrive as
+    ``{"filter": {">id": "5"}, "select": ["id"]}``. PHP arrays whose keys are ``0..n-1`` arrive
+    as lists, others as dicts with *string* keys. Form values are strings; JSON keeps its types.
+    ``method`` is the registered spelling. ``auth_type`` is ``"webhook"`` or ``"oauth"``;
+    ``methods`` is the registry in force (for introspection methods).
+    """
+
     site: FakeSite
     method: str
     params: dict[str, Any]
     user_id: int
     scopes: frozenset[str]
+    auth_type: str = "webhook"
+    client_id: str | None = None
+    methods: MethodRegistry | None = None
 
 
 Handler = Callable[[CallContext], Any]
@@ -76,6 +93,9 @@ class MethodRegistry:
 
     def names(self) -> list[str]:
         return [spec.name for spec in self._methods.values()]
+
+    def specs(self) -> list[MethodSpec]:
+        return list(self._methods.values())
 
     def merged(self, *others: MethodRegistry) -> MethodRegistry:
         out = MethodRegistry()

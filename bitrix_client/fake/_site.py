@@ -11,10 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from ._auth import OAuthApp, OAuthStore, OAuthToken
 from ._bridge_state import BridgeState
 from ._sale_state import SaleState
+
+#: Scopes a "Site Management: Business" install offers (``scope`` with ``full=true``, recorded);
+#: the bridge module adds ``b2bsync`` when installed.
+SITE_SCOPES: tuple[str, ...] = (
+    "placement", "entity", "log", "sonet_group", "pull", "pull_channel", "mobile", "catalog",
+    "messageservice", "mailservice", "lists", "landing", "landing_cloud", "calendar", "im",
+    "imbot", "sale", "cashbox", "delivery", "pay_system", "bizproc", "forum", "user",
+    "userconsent", "rating", "smile", "userfieldconfig", "iblock", "im.import", "appform",
+    "configuration.import", "socialnetwork", "vote",
+)  # fmt: skip
+BRIDGE_SCOPE = "b2bsync"
 
 
 @dataclass
@@ -61,6 +74,8 @@ class FakeSite:
         site_id: str = "s1",
         languages: list[Language] | None = None,
         bridge_installed: bool = True,
+        domain: str = "shop.example.ru",
+        member_id: str = "4f1c0de5a1b2c3d4e5f60718293a4b5c",
     ) -> None:
         self.tz: tzinfo = tz or ZoneInfo("Europe/Moscow")
         self._clock = clock
@@ -78,6 +93,11 @@ class FakeSite:
             )
         }
         self.webhooks: list[Webhook] = []
+        self.oauth = OAuthStore()
+        self.user_options: dict[int, dict[str, Any]] = {}
+        self.app_options: dict[str, dict[str, Any]] = {}
+        self.domain = domain
+        self.member_id = member_id
         self.sale = SaleState()
         self.bridge_installed = bridge_installed
         self.bridge = BridgeState()
@@ -90,3 +110,34 @@ class FakeSite:
     @property
     def active_languages(self) -> list[str]:
         return [lang.lid for lang in self.languages if lang.active]
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """Scopes the site knows (a webhook may still be granted others, e.g. before install)."""
+        return (*SITE_SCOPES, BRIDGE_SCOPE) if self.bridge_installed else SITE_SCOPES
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+    def add_webhook(self, user_id: int, secret: str, scopes: set[str] | frozenset[str]) -> Webhook:
+        """An incoming webhook ``/rest/<user_id>/<secret>/`` granted ``scopes``."""
+        if user_id not in self.users:
+            raise KeyError(f"no user {user_id}")
+        hook = Webhook(user_id=user_id, secret=secret, scopes=frozenset(scopes))
+        self.webhooks.append(hook)
+        return hook
+
+    def add_oauth_app(
+        self, client_id: str, client_secret: str, scopes: set[str] | frozenset[str]
+    ) -> OAuthApp:
+        return self.oauth.add_app(client_id, client_secret, scopes)
+
+    def issue_token(self, client_id: str, user_id: int = 1) -> OAuthToken:
+        """A fresh access/refresh pair, as after the app's install or authorization."""
+        return self.oauth.issue(client_id, user_id, self.timestamp())
+
+    def issue_auth_code(self, client_id: str, user_id: int = 1) -> str:
+        return self.oauth.issue_code(client_id, user_id, self.timestamp())
+
+    def expire_token(self, access_token: str) -> None:
+        self.oauth.expire(access_token)

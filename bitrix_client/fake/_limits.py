@@ -1,0 +1,131 @@
+"""Request limits of a (cloud-like) Bitrix: the leaky bucket and the per-method operating budget.
+
+* Leaky bucket, one per webhook/app: each HTTP request (a ``batch`` counts once) adds 1, the level
+  drains at ``drain_per_second``; a request that would lift it above ``capacity`` is refused with
+  503 ``QUERY_LIMIT_EXCEEDED`` and adds nothing.
+* Operating time, per method across all callers (as the helpdesk describes): the simulated
+  processing time of every call accumulates in a sliding ``window``; once it reaches ``budget``
+  the method answers 429 ``OPERATION_TIME_LIMIT`` until enough of it has left the window. While
+  the budget is on, every ``time`` block carries ``operating`` and ``operating_reset_at``.
+
+Both run on the site clock, so a test with a manual clock drains the bucket by advancing time.
+The recorded on-premise site has neither (``Limits()`` is the default: everything off).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BucketProfile:
+    capacity: float
+    drain_per_second: float
+
+
+STANDARD = BucketProfile(capacity=50, drain_per_second=2.0)
+ENTERPRISE = BucketProfile(capacity=250, drain_per_second=5.0)
+
+DEFAULT_COST = 0.001
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limit configuration; ``bucket=None`` and ``operating_budget=None`` switch a limit off."""
+
+    bucket: BucketProfile | None = None
+    operating_budget: float | None = None
+    operating_window: float = 600.0
+    method_cost: Mapping[str, float] = field(default_factory=dict)
+    default_cost: float = DEFAULT_COST
+
+    @classmethod
+    def off(cls) -> Limits:
+        return cls()
+
+    @classmethod
+    def standard(cls) -> Limits:
+        """Cloud "others" tariff: 50 burst, 2/s drain, 480 s per 10 min per method."""
+        return cls(bucket=STANDARD, operating_budget=480.0)
+
+    @classmethod
+    def enterprise(cls) -> Limits:
+        """Cloud Enterprise: 250 burst, 5/s drain, 480 s per 10 min per method."""
+        return cls(bucket=ENTERPRISE, operating_budget=480.0)
+
+    @classmethod
+    def custom(cls, capacity: float, drain_per_second: float) -> Limits:
+        """A bucket of your own; add budgets/costs with ``dataclasses.replace``."""
+        return cls(bucket=BucketProfile(capacity, drain_per_second))
+
+    def cost(self, method: str) -> float:
+        """Simulated processing seconds of one call of ``method``."""
+        return self.method_cost.get(method.lower(), self.default_cost)
+
+
+@dataclass
+class _Bucket:
+    level: float
+    updated: float
+
+
+class Limiter:
+    """The mutable state behind :class:`Limits` (buckets and operating-time windows)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._buckets: dict[str, _Bucket] = {}
+        self._usage: dict[str, deque[tuple[float, float]]] = {}
+
+    def bucket_level(self, client_key: str, now: float) -> float:
+        profile = self.limits.bucket
+        bucket = self._buckets.get(client_key)
+        if profile is None or bucket is None:
+            return 0.0
+        return max(0.0, bucket.level - (now - bucket.updated) * profile.drain_per_second)
+
+    def admit(self, client_key: str, now: float) -> bool:
+        """Count one request against the caller's bucket; False when it must be refused."""
+        profile = self.limits.bucket
+        if profile is None:
+            return True
+        level = self.bucket_level(client_key, now)
+        if level + 1 > profile.capacity:
+            self._buckets[client_key] = _Bucket(level, now)
+            return False
+        self._buckets[client_key] = _Bucket(level + 1, now)
+        return True
+
+    def _window(self, method: str, now: float) -> deque[tuple[float, float]]:
+        window = self._usage.setdefault(method.lower(), deque())
+        horizon = now - self.limits.operating_window
+        while window and window[0][0] <= horizon:
+            window.popleft()
+        return window
+
+    def operating_blocked_until(self, method: str, now: float) -> int | None:
+        """``operating_reset_at`` when ``method`` is over its budget now, else None."""
+        budget = self.limits.operating_budget
+        if budget is None:
+            return None
+        window = self._window(method, now)
+        used = sum(cost for _, cost in window)
+        if used < budget:
+            return None
+        for moment, cost in window:
+            used -= cost
+            if used < budget:
+                return math.ceil(moment + self.limits.operating_window)
+        return math.ceil(now)
+
+    def record(self, method: str, cost: float, now: float) -> tuple[float, int] | None:
+        """Book ``cost`` seconds to ``method``; gives ``(operating, operating_reset_at)``."""
+        if self.limits.operating_budget is None:
+            return None
+        window = self._window(method, now)
+        window.append((now, cost))
+        used = sum(c for _, c in window)
+        return used, math.ceil(window[0][0] + self.limits.operating_window)
