@@ -129,7 +129,7 @@ class FakeBitrixApp:
         )
         token = _token(params, headers)
         fault = self.faults.draw(route.method if route else "")
-        if fault is not None:
+        if fault is not None and not fault.after_processing:
             early = await self._early_fault(fault, scope, receive, token)
             if early is not None or fault in (Fault.TIMEOUT_BEFORE, Fault.DROP_BEFORE):
                 return early
