@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bitrix_client.fake import Fault, Faults, FakeSite
+from bitrix_client.fake import FakeSite, Fault, Faults
 
 from ._demo import demo_app, rows
 from .conftest import HOST, WEBHOOK_URL

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bitrix_client.fake import Fault, FakeSite, serve, serve_sync
+from bitrix_client.fake import FakeSite, Fault, serve, serve_sync
 
 from ._demo import demo_app, rows
 from .conftest import SECRET
