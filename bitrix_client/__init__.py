@@ -5,7 +5,7 @@ Errors are split by what the caller does next: :class:`RetryableError`, :class:`
 """
 
 from ._auth import Auth, OAuthAuth, OAuthTokens, WebhookAuth
-from ._bridge import SUPPORTED_API, BridgeAPI, UpsertResult
+from ._bridge import SUPPORTED_API, BridgeAPI, UpsertResult, bridge_not_installed, check_bridge_info
 from ._classify import classify, classify_batch_entry
 from ._client import BitrixClient, ClientStats
 from ._errors import (
@@ -75,7 +75,9 @@ __all__ = [
     "UpsertResult",
     "WebhookAuth",
     "WriteOutcomeUnknownError",
+    "bridge_not_installed",
     "build_filter",
+    "check_bridge_info",
     "classify",
     "classify_batch_entry",
     "encode_command",

@@ -27,6 +27,37 @@ def _upsert_result(result: Any) -> UpsertResult:
     return UpsertResult(id=int(result["ID"]), action=result["ACTION"])
 
 
+def _rows(result: Any) -> list[dict[str, Any]]:
+    """A bridge list answer: a JSON list, or ``{}``-keyed rows when PHP sent an object."""
+    if isinstance(result, dict):
+        result = list(result.values())
+    return [r for r in result if isinstance(r, dict)] if isinstance(result, list) else []
+
+
+def _flag(value: bool) -> str:
+    return "Y" if value else "N"
+
+
+def bridge_not_installed() -> BridgeIncompatibleError:
+    return BridgeIncompatibleError(
+        "the b2bsync.bridge module is not installed on the site "
+        "(b2bsync.info answers ERROR_METHOD_NOT_FOUND)"
+    )
+
+
+def check_bridge_info(info: Any) -> dict[str, Any]:
+    """``info`` if its ``API`` major version is the one this client speaks, else raise."""
+    if not isinstance(info, dict):
+        raise BridgeIncompatibleError(f"b2bsync.info answered {type(info).__name__}, not an object")
+    major = int(str(info.get("API", "0")).split(".")[0] or 0)
+    if major != SUPPORTED_API:
+        raise BridgeIncompatibleError(
+            f"b2bsync.bridge speaks API {info.get('API')} (module {info.get('VERSION')}); "
+            f"this b2bsync needs API {SUPPORTED_API}"
+        )
+    return info
+
+
 class BridgeAPI:
     def __init__(self, client: BitrixClient) -> None:
         self._client = client
@@ -44,21 +75,13 @@ class BridgeAPI:
         try:
             info = await self.info()
         except MethodNotFoundError as exc:
-            raise BridgeIncompatibleError(
-                "the b2bsync.bridge module is not installed on the site "
-                "(b2bsync.info answers ERROR_METHOD_NOT_FOUND)"
-            ) from exc
-        major = int(str(info.get("API", "0")).split(".")[0] or 0)
-        if major != SUPPORTED_API:
-            raise BridgeIncompatibleError(
-                f"b2bsync.bridge speaks API {info.get('API')} (module {info.get('VERSION')}); "
-                f"this b2bsync needs API {SUPPORTED_API}"
-            )
-        return info
+            raise bridge_not_installed() from exc
+        return check_bridge_info(info)
 
     # HL-blocks ---------------------------------------------------------------------------
     async def hlblocks(self) -> list[dict[str, Any]]:
-        return await self._client.list_all("b2bsync.hlblock.list", {}, id_field="ID")
+        """Every HL-block, by ID (the list is not paged)."""
+        return _rows(await self._call("b2bsync.hlblock.list"))
 
     async def hlblock_get(self, ref: HlBlockRef) -> dict[str, Any] | None:
         key = "ID" if isinstance(ref, int) else "NAME"
@@ -74,10 +97,19 @@ class BridgeAPI:
             )
         )
 
+    async def hlblock_update(self, hlblock_id: int, lang: Mapping[str, str]) -> None:
+        """Change the block's names; only the languages given change."""
+        await self._call("b2bsync.hlblock.update", {"ID": hlblock_id, "LANG": dict(lang)})
+
     async def fields(self, hlblock_id: int) -> list[dict[str, Any]]:
-        return await self._client.list_all(
-            "b2bsync.hlblock.field.list", {"HLBLOCK_ID": hlblock_id}, id_field="ID"
-        )
+        """The block's user fields by SORT, ID (with ``LIST`` for enumerations; not paged)."""
+        return _rows(await self._call("b2bsync.hlblock.field.list", {"HLBLOCK_ID": hlblock_id}))
+
+    async def field_get(self, field_id: int) -> dict[str, Any] | None:
+        try:
+            return await self._call("b2bsync.hlblock.field.get", {"ID": field_id})  # type: ignore[no-any-return]
+        except NotFoundError:
+            return None
 
     async def field_add(self, hlblock_id: int, field: Mapping[str, Any]) -> int:
         return int(
@@ -87,14 +119,27 @@ class BridgeAPI:
         )
 
     async def field_update(self, field_id: int, field: Mapping[str, Any]) -> None:
+        """Labels merge per language, ``SETTINGS`` replaces, ``LIST`` items match by XML_ID;
+        the type, name and multiplicity never change (``ERROR_FIELD_IMMUTABLE``)."""
         await self._call("b2bsync.hlblock.field.update", {"ID": field_id, "FIELD": dict(field)})
+
+    async def indexes(self, hlblock_id: int) -> list[dict[str, Any]]:
+        """``[{NAME, FIELDS, UNIQUE}]`` by NAME; the primary key is not listed."""
+        return _rows(await self._call("b2bsync.hlblock.index.list", {"HLBLOCK_ID": hlblock_id}))
 
     async def index_ensure(
         self, hlblock_id: int, name: str, fields: Sequence[str], *, unique: bool
     ) -> None:
+        """Create the index unless it exists as asked; another index of that name is
+        ``ERROR_INDEX_CONFLICT`` (never dropped)."""
         await self._call(
             "b2bsync.hlblock.index.ensure",
-            {"HLBLOCK_ID": hlblock_id, "NAME": name, "FIELDS": list(fields), "UNIQUE": unique},
+            {
+                "HLBLOCK_ID": hlblock_id,
+                "NAME": name,
+                "FIELDS": list(fields),
+                "UNIQUE": _flag(unique),
+            },
         )
 
     # rows --------------------------------------------------------------------------------
@@ -169,24 +214,36 @@ class BridgeAPI:
         last_name: str = "",
         password: str,
         group_ids: Sequence[int] = (),
+        login: str | None = None,
     ) -> int:
-        return int(
-            await self._call(
-                "b2bsync.user.add",
-                {
-                    "EMAIL": email,
-                    "NAME": name,
-                    "LAST_NAME": last_name,
-                    "PASSWORD": password,
-                    "GROUP_IDS": list(group_ids),
-                },
-            )
-        )
+        """A new site user (``LOGIN`` defaults to the e-mail on the bridge side)."""
+        params: dict[str, Any] = {
+            "EMAIL": email,
+            "NAME": name,
+            "LAST_NAME": last_name,
+            "PASSWORD": password,
+            "GROUP_IDS": list(group_ids),
+        }
+        if login:
+            params["LOGIN"] = login
+        return int(await self._call("b2bsync.user.add", params))
+
+    async def mail_types(self, event_name: str | None = None) -> list[dict[str, Any]]:
+        """Event types ``[{ID, EVENT_NAME, LID, NAME, DESCRIPTION, SORT}]`` (one per language)."""
+        params = {"EVENT_NAME": event_name} if event_name else {}
+        return _rows(await self._call("b2bsync.mail.type.list", params))
+
+    async def mail_templates(self, event_name: str | None = None) -> list[dict[str, Any]]:
+        """Templates with ``LID`` (list of sites), ``LANGUAGE_ID``, ``MANAGED`` and ``EDITED``."""
+        params = {"EVENT_NAME": event_name} if event_name else {}
+        return _rows(await self._call("b2bsync.mail.template.list", params))
 
     async def mail_type_ensure(self, fields: Mapping[str, Any]) -> dict[str, Any]:
         return await self._call("b2bsync.mail.type.ensure", fields)  # type: ignore[no-any-return]
 
     async def mail_template_ensure(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """``{ID, ACTION}``; ACTION ``kept`` means a human edited the template (or it is not
+        ours) and nothing was written."""
         return await self._call("b2bsync.mail.template.ensure", fields)  # type: ignore[no-any-return]
 
     async def mail_send(

@@ -1,3 +1,146 @@
-"""Declarative HL-block, status, property and mail schemas, with the plan/apply migrator."""
+"""The desired Bitrix state of b2bsync as data, and the migrator that brings a site to it.
 
-__all__: list[str] = []
+- declarations: :data:`BLOCKS` (HL-blocks, fields, indexes), the order statuses and the
+  ``B2B_COMPANY_ID`` order property (:mod:`._sale`), :data:`MAIL_EVENTS` (types and templates);
+- :func:`desired_state` (declarations + :class:`SchemaConfig`), :func:`read_live` (the site now),
+  :func:`plan` (pure: desired × live → :class:`Plan` of steps and drift), :func:`apply_plan`
+  (runs steps only); :func:`plan_schema` / :func:`apply_schema` do all of it.
+
+Apply adds and updates texts; it never drops or retypes: those differences are :class:`Drift`.
+"""
+
+from ._apply import ApplyReport, StepResult, apply_plan, waves
+from ._blocks import BLOCKS, ROLE_VALUES
+from ._desired import Desired, SchemaConfig, desired_state
+from ._errors import LiveStateError, SchemaConfigError, SchemaError
+from ._live import (
+    LiveBlock,
+    LiveEnumValue,
+    LiveField,
+    LiveIndex,
+    LiveLanguage,
+    LiveMailTemplate,
+    LiveMailType,
+    LivePersonType,
+    LiveProperty,
+    LivePropertyGroup,
+    LiveState,
+    LiveStatus,
+    LiveStatusLang,
+    read_live,
+)
+from ._mail import MAIL_EVENTS, mail_event
+from ._migrate import SchemaRun, apply_schema, plan_schema
+from ._model import (
+    FIELD_TYPES,
+    LANGUAGES,
+    Block,
+    EnumValue,
+    Field,
+    FieldType,
+    Index,
+    MailEvent,
+    MailField,
+    MailTemplate,
+    OrderProperty,
+    Status,
+    Text,
+)
+from ._plan import field_spec, plan, same_value, template_fields
+from ._sale import (
+    COMPANY_PROPERTY,
+    DEFAULT_STATUS_CODES,
+    STATUS_KEYS,
+    is_legal_entity,
+    property_fields,
+    statuses,
+)
+from ._steps import (
+    AddBlock,
+    AddField,
+    AddOrderProperty,
+    AddPropertyGroup,
+    AddStatus,
+    AddStatusLang,
+    Drift,
+    EnsureIndex,
+    EnsureMailTemplate,
+    EnsureMailType,
+    Plan,
+    ReplaceStatusLang,
+    Step,
+    UpdateBlockLang,
+    UpdateField,
+)
+
+__all__ = [
+    "BLOCKS",
+    "COMPANY_PROPERTY",
+    "DEFAULT_STATUS_CODES",
+    "FIELD_TYPES",
+    "LANGUAGES",
+    "MAIL_EVENTS",
+    "ROLE_VALUES",
+    "STATUS_KEYS",
+    "AddBlock",
+    "AddField",
+    "AddOrderProperty",
+    "AddPropertyGroup",
+    "AddStatus",
+    "AddStatusLang",
+    "ApplyReport",
+    "Block",
+    "Desired",
+    "Drift",
+    "EnsureIndex",
+    "EnsureMailTemplate",
+    "EnsureMailType",
+    "EnumValue",
+    "Field",
+    "FieldType",
+    "Index",
+    "LiveBlock",
+    "LiveEnumValue",
+    "LiveField",
+    "LiveIndex",
+    "LiveLanguage",
+    "LiveMailTemplate",
+    "LiveMailType",
+    "LivePersonType",
+    "LiveProperty",
+    "LivePropertyGroup",
+    "LiveState",
+    "LiveStateError",
+    "LiveStatus",
+    "LiveStatusLang",
+    "MailEvent",
+    "MailField",
+    "MailTemplate",
+    "OrderProperty",
+    "Plan",
+    "ReplaceStatusLang",
+    "SchemaConfig",
+    "SchemaConfigError",
+    "SchemaError",
+    "SchemaRun",
+    "Status",
+    "Step",
+    "StepResult",
+    "Text",
+    "UpdateBlockLang",
+    "UpdateField",
+    "apply_plan",
+    "apply_schema",
+    "desired_state",
+    "field_spec",
+    "is_legal_entity",
+    "mail_event",
+    "plan",
+    "plan_schema",
+    "property_fields",
+    "read_live",
+    "same_value",
+    "statuses",
+    "template_fields",
+    "waves",
+]
