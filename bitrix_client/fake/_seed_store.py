@@ -1,0 +1,318 @@
+"""A realistic store as it looks *before* b2bsync is installed, written straight into the state.
+
+Two payer types (individual, legal) with the usual order properties (the legal one carries ИНН,
+КПП and the company name), the system statuses only, customers with e-mails (company employees
+among them), and ``orders`` orders over the last six months, oldest first, with 1–5 items of a
+hardware catalogue each. Completed orders are paid and shipped (no reservations), fresh ones
+wait in N with their goods reserved, a few are cancelled. Everything comes from
+``random.Random(seed)`` and ``site.now()``, so a fixed clock gives the same store every time;
+100,000 orders take a few seconds (rows are built from templates, not through REST).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ._sale_state import ITEM_DEFAULTS, ORDER_DEFAULTS, RESERVE_DAYS, Row, SaleState, stamp
+from ._site import FakeSite, FakeUser
+
+HISTORY_DAYS = 180
+PRODUCTS: tuple[tuple[str, float], ...] = (
+    ("Болт М10×60 оцинкованный", 9.8),
+    ("Гайка М10 DIN 934", 2.4),
+    ("Шайба плоская 10 мм", 0.9),
+    ("Саморез по дереву 3,5×35", 0.45),
+    ("Саморез кровельный 4,8×35", 1.6),
+    ("Дюбель-гвоздь 6×60", 2.1),
+    ("Анкерный болт 12×100", 38.0),
+    ("Шпилька резьбовая М12×1000", 118.0),
+    ("Перфолента монтажная 20 мм, 25 м", 240.0),
+    ("Уголок крепёжный 50×50", 14.5),
+    ("Хомут червячный 20–32 мм", 19.0),
+    ("Дрель-шуруповёрт аккумуляторная 18 В", 6490.0),
+    ("Перфоратор SDS-plus 800 Вт", 8990.0),
+    ("Углошлифовальная машина 125 мм", 4290.0),
+    ("Круг отрезной по металлу 125×1,2", 42.0),
+    ("Бита PH2 50 мм", 65.0),
+    ("Сверло по бетону 8×120", 95.0),
+    ("Рулетка измерительная 5 м", 390.0),
+    ("Уровень строительный 600 мм", 720.0),
+    ("Перчатки рабочие х/б с ПВХ", 38.0),
+    ("Пена монтажная профессиональная 750 мл", 560.0),
+    ("Герметик силиконовый санитарный 280 мл", 310.0),
+    ("Краска фасадная белая 10 л", 3450.0),
+    ("Грунтовка глубокого проникновения 10 л", 890.0),
+    ("Шпатлёвка финишная 20 кг", 720.0),
+    ("Штукатурка гипсовая 30 кг", 495.0),
+    ("Профиль направляющий ПН 27×28, 3 м", 98.0),
+    ("Гипсокартон влагостойкий 12,5 мм", 520.0),
+    ("Кабель ВВГнг-LS 3×2,5, 100 м", 7900.0),
+    ("Автоматический выключатель 16 А", 310.0),
+    ("Розетка двойная с заземлением", 260.0),
+    ("Лента ФУМ 19 мм", 45.0),
+    ("Труба ПНД 32 мм, 1 м", 88.0),
+    ('Кран шаровой 1/2"', 540.0),
+    ("Лестница-стремянка алюминиевая 6 ступеней", 3990.0),
+    ("Тачка строительная 100 л", 4590.0),
+)
+_MALE = ("Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Михаил", "Иван", "Николай")
+_FEMALE = ("Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Анна", "Мария", "Светлана")
+_SURNAMES = ("Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Новиков", "Морозов")
+_LATIN = {
+    "Иванов": "ivanov", "Смирнов": "smirnov", "Кузнецов": "kuznetsov", "Попов": "popov",
+    "Соколов": "sokolov", "Лебедев": "lebedev", "Новиков": "novikov", "Морозов": "morozov",
+}  # fmt: skip
+_WORDS = (
+    "Альфа",
+    "Север",
+    "Строй",
+    "Техно",
+    "Урал",
+    "Вектор",
+    "Монолит",
+    "Гранит",
+    "Профи",
+    "Регион",
+)
+_KINDS = ("Строй", "Монтаж", "Снаб", "Торг", "Сервис", "Комплект")
+_CITIES = ("Москва", "Санкт-Петербург", "Екатеринбург", "Казань", "Нижний Новгород", "Самара")
+_STREETS = ("ул. Ленина", "ул. Садовая", "пр-т Мира", "ул. Промышленная", "ш. Энтузиастов")
+PropSpec = tuple[str, str, int, dict[str, str]]
+_INDIVIDUAL_PROPS: tuple[PropSpec, ...] = (
+    ("FIO", "Ф.И.О.", 1, {"isProfileName": "Y", "isPayer": "Y", "required": "Y"}),
+    ("EMAIL", "E-Mail", 1, {"isEmail": "Y", "required": "Y", "userProps": "Y"}),
+    ("PHONE", "Телефон", 1, {"isPhone": "Y", "required": "Y", "userProps": "Y"}),
+    ("CITY", "Город", 2, {}),
+    ("ADDRESS", "Адрес доставки", 2, {"isAddress": "Y"}),
+)
+_LEGAL_PROPS: tuple[PropSpec, ...] = (
+    ("COMPANY", "Название компании", 3, {"isProfileName": "Y", "required": "Y"}),
+    ("COMPANY_ADR", "Юридический адрес", 3, {}),
+    ("INN", "ИНН", 3, {"required": "Y"}),
+    ("KPP", "КПП", 3, {}),
+    ("CONTACT_PERSON", "Контактное лицо", 4, {"isPayer": "Y"}),
+    ("EMAIL", "E-Mail", 4, {"isEmail": "Y", "required": "Y"}),
+    ("PHONE", "Телефон", 4, {"isPhone": "Y"}),
+    ("ADDRESS", "Адрес доставки", 4, {"isAddress": "Y"}),
+)
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    inn: str
+    kpp: str
+    address: str
+    user_ids: tuple[int, ...]
+
+
+@dataclass
+class StoreSeed:
+    """What :func:`seed_store` created, for tests and benchmarks to refer to."""
+
+    individual_type: int
+    legal_type: int
+    properties: dict[tuple[int, str], int] = field(default_factory=dict)
+    companies: list[Company] = field(default_factory=list)
+    customer_ids: list[int] = field(default_factory=list)
+    order_ids: list[int] = field(default_factory=list)
+
+
+def inn_checksum(digits: str) -> str:
+    """The 10-digit ИНН of a legal entity: nine digits plus their control digit."""
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    control = sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 % 10
+    return digits + str(control)
+
+
+def seed_store(
+    site: FakeSite, *, orders: int = 1000, companies: int = 50, seed: int = 0
+) -> StoreSeed:
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    sale = site.sale
+    now = site.now()
+    out = _catalog(sale, now)
+    out.companies = [_company(site, rng, n) for n in range(companies)]
+    out.customer_ids = [_person(site, rng)[0] for _ in range(max(10, orders // 25))]
+    start = now - timedelta(days=HISTORY_DAYS)
+    moments = sorted(
+        start + timedelta(seconds=rng.uniform(0, HISTORY_DAYS * 86400)) for _ in range(orders)
+    )
+    writer = _OrderWriter(site, rng, out, now)
+    for moment in moments:
+        out.order_ids.append(writer.write(moment))
+    return out
+
+
+def _catalog(sale: SaleState, now: datetime) -> StoreSeed:
+    types = (("Физическое лицо", "INDIVIDUAL", "100"), ("Юридическое лицо", "LEGAL", "200"))
+    for name, code, type_sort in types:
+        type_id = sale.next_id("personType")
+        sale.person_types[type_id] = {
+            "active": "Y", "code": code, "id": type_id, "lid": "s1", "name": name,
+            "sort": type_sort, "xmlId": code,
+        }  # fmt: skip
+    groups = (("Личные данные", 1), ("Данные для доставки", 1), ("Данные компании", 2),
+              ("Контактная информация", 2))  # fmt: skip
+    for position, (name, type_id) in enumerate(groups, start=1):
+        group_id = sale.next_id("propertyGroup")
+        sale.property_groups[group_id] = {
+            "id": group_id, "name": name, "personTypeId": type_id, "sort": position * 100,
+        }  # fmt: skip
+    out = StoreSeed(individual_type=1, legal_type=2)
+    for type_id, props in ((1, _INDIVIDUAL_PROPS), (2, _LEGAL_PROPS)):
+        for position, spec in enumerate(props, start=1):
+            prop_id = sale.next_id("property")
+            sale.properties[prop_id] = _property_row(prop_id, type_id, position, spec)
+            sale.properties[prop_id]["xmlId"] = sale.xml_id(now)
+            out.properties[(type_id, spec[0])] = prop_id
+    return out
+
+
+def _property_row(prop_id: int, type_id: int, position: int, spec: PropSpec) -> Row:
+    code, name, group, flags = spec
+    row: Row = {
+        "active": "Y", "code": code, "defaultValue": "", "description": "", "id": prop_id,
+        "inputFieldLocation": "0", "isAddress": "N", "isAddressFrom": "N", "isAddressTo": "N",
+        "isEmail": "N", "isFiltered": "N", "isLocation": "N", "isLocation4tax": "N",
+        "isPayer": "N", "isPhone": "N", "isProfileName": "N", "isZip": "N", "multiple": "N",
+        "name": name, "personTypeId": type_id, "propsGroupId": group, "required": "N",
+        "settings": {"multiline": "N"}, "sort": position * 100, "type": "STRING", "userProps": "N",
+        "util": "N", "xmlId": "",
+    }  # fmt: skip
+    row.update(flags)
+    return row
+
+
+def _person(site: FakeSite, rng: random.Random) -> tuple[int, str, str]:
+    female = rng.random() < 0.5
+    first = rng.choice(_FEMALE if female else _MALE)
+    surname = rng.choice(_SURNAMES)
+    last = surname + "а" if female else surname
+    user_id = max(site.users) + 1
+    email = f"{_LATIN[surname]}.{user_id}@example.ru"
+    site.users[user_id] = FakeUser(
+        id=user_id, login=email, email=email, name=first, last_name=last, group_ids=[2, 3, 4]
+    )
+    return user_id, f"{last} {first}", email
+
+
+def _company(site: FakeSite, rng: random.Random, n: int) -> Company:
+    name = f"ООО «{rng.choice(_WORDS)}{rng.choice(_KINDS)}-{n + 1}»"
+    inn = inn_checksum(f"77{rng.randrange(10**7):07d}")
+    kpp = f"77{rng.randrange(10**2):02d}01001"
+    address = f"г. {rng.choice(_CITIES)}, {rng.choice(_STREETS)}, д. {rng.randrange(1, 120)}"
+    users = tuple(_person(site, rng)[0] for _ in range(rng.randint(1, 3)))
+    return Company(name, inn, kpp, address, users)
+
+
+class _OrderWriter:
+    """Builds order rows from templates; the same shapes ``new_order``/``add_basket_item`` make."""
+
+    def __init__(self, site: FakeSite, rng: random.Random, seed: StoreSeed, now: datetime) -> None:
+        self.site, self.sale, self.rng, self.seed, self.now = site, site.sale, rng, seed, now
+        self.fresh = now - timedelta(days=14)
+
+    def write(self, moment: datetime) -> int:
+        sale, rng = self.sale, self.rng
+        inserted = moment.astimezone(self.site.tz).replace(microsecond=0)
+        legal = bool(self.seed.companies) and rng.random() < 0.6
+        company = rng.choice(self.seed.companies) if legal else None
+        user_id = rng.choice(company.user_ids) if company else rng.choice(self.seed.customer_ids)
+        status, canceled = self._status(inserted)
+        settled = min(inserted + timedelta(hours=rng.randint(1, 96)), stamp(self.now))
+        done = status == "F"
+        order_id = sale.next_id("order")
+        order: Row = dict(ORDER_DEFAULTS)
+        type_id = self.seed.legal_type if legal else self.seed.individual_type
+        order.update(
+            id=order_id, accountNumber=str(order_id), personTypeId=type_id,
+            personTypeXmlId="LEGAL" if legal else "INDIVIDUAL", userId=user_id,
+            responsibleId=1, statusId=status, dateInsert=inserted,
+            dateStatus=settled if done else inserted, empStatusId=1 if done else None,
+            payed="Y" if done else "N", deducted="Y" if done else "N",
+            xmlId=sale.xml_id(inserted),
+        )  # fmt: skip
+        if canceled:
+            order.update(canceled="Y", dateCanceled=settled, empCanceledId=1,
+                         reasonCanceled="Отменён покупателем")  # fmt: skip
+        sale.orders[order_id] = order
+        items = self._items(order, inserted, reserve=status == "N" and not canceled)
+        order["price"] = round(sum(i["price"] * i["quantity"] for i in items), 2)
+        order["version"] = len(items) + 1 + (1 if status == "F" or canceled else 0)
+        order["dateUpdate"] = settled if status == "F" or canceled else inserted
+        self._values(order_id, company, user_id)
+        return order_id
+
+    def _status(self, inserted: datetime) -> tuple[str, bool]:
+        roll = self.rng.random()
+        if inserted >= self.fresh:
+            return ("N", roll < 0.03)
+        if roll < 0.05:
+            return ("N", True)
+        return ("F", False) if roll < 0.92 else ("N", False)
+
+    def _items(self, order: Row, inserted: datetime, *, reserve: bool) -> list[Row]:
+        sale, rng = self.sale, self.rng
+        ids: list[int] = []
+        rows: list[Row] = []
+        end = datetime.combine(
+            inserted.date() + timedelta(days=RESERVE_DAYS), datetime.min.time(), inserted.tzinfo
+        )
+        for index in rng.sample(range(len(PRODUCTS)), rng.randint(1, 5)):
+            name, price = PRODUCTS[index]
+            item_id = sale.next_id("basket")
+            item: Row = dict(ITEM_DEFAULTS)
+            item.update(
+                id=item_id, orderId=order["id"], fuserId=order["userId"], name=name, price=price,
+                quantity=float(rng.randint(1, 10)), productId=1001 + index,
+                productXmlId=f"ART-{1001 + index}", dateInsert=inserted, dateUpdate=inserted,
+                xmlId=sale.xml_id(inserted),
+            )  # fmt: skip
+            if reserve:
+                reservation_id = sale.next_id("reservation")
+                sale.reservations[reservation_id] = {
+                    "basketId": item_id, "dateReserve": inserted, "dateReserveEnd": end,
+                    "id": reservation_id, "quantity": item["quantity"], "reservedBy": None,
+                    "storeId": 0,
+                }  # fmt: skip
+                item["reservationId"] = reservation_id
+            sale.basket_items[item_id] = item
+            ids.append(item_id)
+            rows.append(item)
+        sale.order_items[order["id"]] = ids
+        return rows
+
+    def _values(self, order_id: int, company: Company | None, user_id: int) -> None:
+        sale, props, rng = self.sale, self.seed.properties, self.rng
+        user = self.site.users[user_id]
+        person = f"{user.last_name} {user.name}"
+        phone = f"+7 9{rng.randrange(10**9):09d}"
+        city = rng.choice(_CITIES)
+        address = f"г. {city}, {rng.choice(_STREETS)}, д. {rng.randrange(1, 200)}"
+        values: dict[str, Any]
+        if company is not None:
+            type_id = self.seed.legal_type
+            values = {
+                "COMPANY": company.name, "COMPANY_ADR": company.address, "INN": company.inn,
+                "KPP": company.kpp if rng.random() < 0.9 else None, "CONTACT_PERSON": person,
+                "EMAIL": user.email, "PHONE": phone, "ADDRESS": address,
+            }  # fmt: skip
+        else:
+            type_id = self.seed.individual_type
+            values = {"FIO": person, "EMAIL": user.email, "PHONE": phone, "CITY": city,
+                      "ADDRESS": address}  # fmt: skip
+        rows: list[int] = []
+        for code, value in values.items():
+            if value is None:
+                continue
+            row_id = sale.next_id("propertyValue")
+            sale.property_values[row_id] = {
+                "id": row_id, "orderId": order_id, "orderPropsId": props[(type_id, code)],
+                "value": value,
+            }  # fmt: skip
+            rows.append(row_id)
+        sale.order_values[order_id] = rows
