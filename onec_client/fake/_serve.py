@@ -1,0 +1,90 @@
+"""Run the fake on loopback (for ``b2bsync sandbox`` and end-to-end tests) and describe it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import uvicorn
+
+from ._app import DEFAULT_PASSWORD, DEFAULT_USER, HTTP_PREFIX, SOAP_PATH, FakeOneC
+
+SourceKind = Literal["http", "soap", "xml"]
+
+
+@dataclass(frozen=True)
+class ServedFake:
+    fake: FakeOneC
+    base_url: str
+
+    @property
+    def http_url(self) -> str:
+        return self.base_url + HTTP_PREFIX
+
+    @property
+    def soap_endpoint(self) -> str:
+        return self.base_url + SOAP_PATH
+
+    @property
+    def wsdl_url(self) -> str:
+        return self.soap_endpoint + "?wsdl"
+
+    def env_lines(self, kind: SourceKind = "http", directory: Path | None = None) -> list[str]:
+        return env_lines(self.base_url, kind, directory=directory)
+
+
+def env_lines(
+    base_url: str,
+    kind: SourceKind = "http",
+    *,
+    user: str = DEFAULT_USER,
+    password: str = DEFAULT_PASSWORD,
+    timezone: str = "Europe/Moscow",
+    directory: Path | None = None,
+) -> list[str]:
+    """The ``B2BSYNC_ONEC__…=…`` lines that point b2bsync at a fake served on ``base_url``."""
+    lines = [f"B2BSYNC_ONEC__KIND={kind}"]
+    if kind == "http":
+        lines.append(f"B2BSYNC_ONEC__URL={base_url}{HTTP_PREFIX}")
+    elif kind == "soap":
+        lines.append(f"B2BSYNC_ONEC__WSDL_URL={base_url}{SOAP_PATH}?wsdl")
+        lines.append(f"B2BSYNC_ONEC__ENDPOINT={base_url}{SOAP_PATH}")
+    else:
+        if directory is None:
+            raise ValueError("the xml source needs the drop directory")
+        lines.append(f"B2BSYNC_ONEC__DIRECTORY={directory}")
+    if kind != "xml":
+        lines.append(f"B2BSYNC_ONEC__USERNAME={user}")
+        lines.append(f"B2BSYNC_ONEC__PASSWORD={password}")
+    lines.append(f"B2BSYNC_ONEC__TIMEZONE={timezone}")
+    return lines
+
+
+@contextmanager
+def serve(fake: FakeOneC, *, port: int = 0, start_timeout: float = 10.0) -> Iterator[ServedFake]:
+    """Serve ``fake`` with uvicorn on 127.0.0.1 in a background thread; stops on exit."""
+    config = uvicorn.Config(
+        fake, host="127.0.0.1", port=port, log_level="critical", access_log=False, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="onec-fake", daemon=True)
+    fake.on_loopback = True
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            fake.on_loopback = False
+            raise RuntimeError("the 1C fake did not start on 127.0.0.1")
+        time.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield ServedFake(fake, f"http://127.0.0.1:{bound}")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=start_timeout)
+        fake.on_loopback = False
