@@ -1,0 +1,36 @@
+"""The bridge's ``OnSaleStatusOrderChange`` handler: a row in ``b2b_order_events`` per change.
+
+The sale family (or a test) calls :func:`record_status_change` whenever an order's status
+changes, as the sale module fires the event on a real site. Like the PHP handler
+(``bridge/b2bsync.bridge/lib/orderevents.php``) it does nothing while the block does not exist,
+writes only the fields the block has, and never fails the order's save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._bridge_rows import commit, fields_by_name
+from ._site import FakeSite
+
+EVENTS_TABLE = "b2b_order_events"
+
+
+def record_status_change(
+    site: FakeSite, order_id: int, old: str | None, new: str, user_id: int | None
+) -> int | None:
+    """Write the event row; its ID, or ``None`` when the events block is not there."""
+    state = site.bridge
+    block = state.block_by_table(EVENTS_TABLE)
+    if block is None:
+        return None
+    known = fields_by_name(state, block)
+    wanted: dict[str, Any] = {
+        "UF_ORDER_ID": order_id,
+        "UF_OLD_STATUS": old or None,
+        "UF_NEW_STATUS": new,
+        "UF_USER_ID": user_id or None,
+        "UF_CREATED_AT": site.now().replace(microsecond=0),
+    }
+    values = {name: value for name, value in wanted.items() if name in known}
+    return commit(state, block, values, row_id=None)
