@@ -28,6 +28,9 @@ class RateLimit:
         return max(0, requests - self.burst) / self.per_second
 
 
+#: Pause after a 503 when no profile is configured (the site's own limits are unknown).
+UNKNOWN_BUCKET_BACKOFF = 1.0
+
 PROFILES: dict[str, RateLimit | None] = {
     "off": None,
     "standard": RateLimit(burst=50, per_second=2.0),
@@ -88,6 +91,7 @@ class RateLimiter:
     def full(self) -> None:
         """The server said the bucket is full (503): behave as if we had just filled it."""
         if self.limit is None:
+            self.hold_all(UNKNOWN_BUCKET_BACKOFF)
             return
         now = self._clock()
         interval = 1.0 / self.limit.per_second

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .._logging import configure_logging
 from ._context import AppContext
 
 app = typer.Typer(
@@ -45,4 +46,5 @@ def _root(
         ),
     ] = False,
 ) -> None:
+    configure_logging()
     ctx.obj = AppContext(config_path=config)

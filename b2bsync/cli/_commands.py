@@ -7,4 +7,4 @@ from functools import cache
 
 @cache
 def register_commands() -> None:
-    from . import _doctor  # noqa: F401  (registers `doctor`)
+    from . import _doctor, _onec, _sandbox  # noqa: F401  (each module registers its commands)

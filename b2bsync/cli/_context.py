@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from .._errors import ConfigError
+from .._logging import configure_logging
 from ..settings import Settings, load_settings
 
 
@@ -20,6 +21,7 @@ class AppContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config_path)
+            configure_logging(self._settings.log.level, self._settings.log.format)
         return self._settings
 
 

@@ -1,0 +1,70 @@
+"""`b2bsync sandbox`: the store and 1C emulators on 127.0.0.1 until stopped."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .._errors import UsageError
+from ..sandbox import Sandbox, SandboxOptions
+from ._app import app
+
+
+@app.command()
+def sandbox(
+    port: Annotated[int, typer.Option(help="Port of the Bitrix emulator (0 = any free).")] = 8765,
+    rate_limit: Annotated[
+        str, typer.Option(help="Bucket of the emulated site: off, standard, enterprise.")
+    ] = "standard",
+    orders: Annotated[int, typer.Option(min=0, help="Orders to seed.")] = 500,
+    companies: Annotated[int, typer.Option(min=1, help="Companies to seed.")] = 20,
+    fault_rate: Annotated[
+        float, typer.Option(help="Share of requests that fail (500, 503, timeouts, drops).")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of the data and of the faults.")] = 0,
+    secret: Annotated[str | None, typer.Option(help="Webhook secret (default: random).")] = None,
+    env_file: Annotated[
+        Path | None, typer.Option(help="Also write the B2BSYNC_… lines to this file.")
+    ] = None,
+) -> None:
+    """Run local emulators of the store (Bitrix REST + the bridge) for trying b2bsync.
+
+    Prints the webhook base URL, then one B2BSYNC_…=… line per setting; `export` them (or
+    pass --env-file and source it) and every other command talks to the sandbox.
+    """
+    try:
+        box = Sandbox(
+            SandboxOptions(
+                port=port,
+                rate_limit=rate_limit,
+                orders=orders,
+                companies=companies,
+                fault_rate=fault_rate,
+                seed=seed,
+                secret=secret,
+            )
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    try:
+        box.start()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        typer.echo(box.bitrix_url)
+        lines = box.env_lines()
+        for line in lines:
+            typer.echo(line)
+        if env_file is not None:
+            env_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        typer.echo(f"# sandbox running ({orders} orders); Ctrl-C to stop", err=True)
+        stop.wait()
+    finally:
+        box.stop()

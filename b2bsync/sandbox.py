@@ -1,0 +1,104 @@
+"""Local emulators of the store and of 1C on 127.0.0.1, for trying b2bsync without either.
+
+Used by ``b2bsync sandbox`` (foreground, until stopped) and by the demo (``make demo``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from bitrix_client.fake import FakeSite, Faults, Limits, LoopbackServer, create_app
+from bitrix_client.fake._seed_store import StoreSeed, seed_store
+
+SANDBOX_SCOPES = frozenset({"sale", "catalog", "user", "b2bsync"})
+
+
+def _limits(profile: str) -> Limits:
+    presets = {"off": Limits.off, "standard": Limits.standard, "enterprise": Limits.enterprise}
+    if profile not in presets:
+        raise ValueError(f"unknown rate-limit profile {profile!r} (off, standard, enterprise)")
+    return presets[profile]()
+
+
+def _faults(rate: float, seed: int) -> Faults:
+    """Spread ``rate`` over the failures a real site and network produce."""
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"fault rate must be between 0 and 1, got {rate}")
+    share = rate / 6
+    return Faults(
+        seed=seed,
+        error_500_html=share,
+        query_limit=share,
+        timeout_before=share,
+        timeout_after=share,
+        drop_before=share,
+        drop_after=share,
+        stall_seconds=5.0,
+    )
+
+
+@dataclass
+class SandboxOptions:
+    port: int = 0
+    rate_limit: str = "standard"
+    orders: int = 500
+    companies: int = 20
+    fault_rate: float = 0.0
+    seed: int = 0
+    secret: str | None = None
+    bridge: bool = True
+
+
+@dataclass
+class Sandbox:
+    options: SandboxOptions
+    site: FakeSite = field(init=False)
+    store: StoreSeed = field(init=False)
+    secret: str = field(init=False)
+    _servers: list[LoopbackServer] = field(default_factory=list, init=False)
+    bitrix_url: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        opts = self.options
+        self.secret = opts.secret or secrets.token_hex(8)
+        self.site = FakeSite(bridge_installed=opts.bridge)
+        self.site.add_webhook(1, self.secret, SANDBOX_SCOPES)
+        self.store = seed_store(
+            self.site, orders=opts.orders, companies=opts.companies, seed=opts.seed
+        )
+        self.app = create_app(
+            self.site, limits=_limits(opts.rate_limit), faults=_faults(opts.fault_rate, opts.seed)
+        )
+
+    def start(self) -> None:
+        server = LoopbackServer(self.app, self.options.port)
+        base = server.start()
+        self._servers.append(server)
+        self.bitrix_url = f"{base}/rest/1/{self.secret}/"
+
+    def stop(self) -> None:
+        while self._servers:
+            self._servers.pop().stop()
+
+    def wait(self) -> None:
+        for server in self._servers:
+            server.wait()
+
+    def env(self) -> dict[str, str]:
+        """The settings that point b2bsync at this sandbox."""
+        return {
+            "B2BSYNC_BITRIX__WEBHOOK_URL": self.bitrix_url,
+            "B2BSYNC_BITRIX__RATE_LIMIT": self.options.rate_limit,
+        }
+
+    def env_lines(self) -> list[str]:
+        return [f"{key}={value}" for key, value in self.env().items()]
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
