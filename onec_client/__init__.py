@@ -16,6 +16,7 @@ from ._config import (
     SoapConfig,
     SourceConfig,
     Timeouts,
+    TimeZoneName,
     XmlDropConfig,
 )
 from ._drop import XmlDropSource
@@ -97,6 +98,7 @@ __all__ = [
     "SoapConfig",
     "SoapSource",
     "SourceConfig",
+    "TimeZoneName",
     "Timeouts",
     "XmlDropConfig",
     "XmlDropSource",

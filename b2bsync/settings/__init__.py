@@ -7,6 +7,14 @@ Sources, highest priority first: explicit arguments, environment (``B2BSYNC_…`
 from ._bitrix import BitrixSettings, RateLimitProfile
 from ._load import load_settings
 from ._log import LogSettings
+from ._onec import OneCSettings
 from ._root import Settings
 
-__all__ = ["BitrixSettings", "LogSettings", "RateLimitProfile", "Settings", "load_settings"]
+__all__ = [
+    "BitrixSettings",
+    "LogSettings",
+    "OneCSettings",
+    "RateLimitProfile",
+    "Settings",
+    "load_settings",
+]

@@ -3,6 +3,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ._bitrix import BitrixSettings
 from ._log import LogSettings
+from ._onec import OneCSettings
 
 
 class Settings(BaseSettings):
@@ -17,3 +18,4 @@ class Settings(BaseSettings):
 
     bitrix: BitrixSettings = Field(default_factory=BitrixSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    onec: OneCSettings = Field(default_factory=OneCSettings)
