@@ -31,7 +31,7 @@ _STATUS_NAME = MailField("STATUS_NAME", Text("название нового ст
 _ORDER_FIELDS = (_EMAIL_TO, _USER_NAME, _COMPANY, _ORDER_ID, _ORDER_NUMBER, _ORDER_DATE)
 
 
-def _event(  # noqa: PLR0917 (a table of events reads best positionally)
+def _event(
     name: str,
     title: Text,
     purpose: Text,
