@@ -43,6 +43,8 @@ __all__ = [
     "RECORDED_PRODUCTS",
     "RECORDING_STEPS",
     "run_recording_step",
+    "seed_order_one_first_item",
+    "seed_recorded_catalog",
     "seed_recordings_dataset",
     "seed_store",
 ]
@@ -148,20 +150,26 @@ def recorded_company(o: int) -> str | None:
 def seed_recordings_dataset(site: FakeSite) -> None:
     """Write the whole recorded data set into an empty site (see the module docstring)."""
     sale = site.sale
-    _recorded_catalog(site)
+    seed_recorded_catalog(site)
     for row in RECORDED_STATUSES:
         sale.statuses[row["id"]] = {**row, "type": "O"}
         ru_name, ru_text, en_name = STATUS_NAMES[row["id"]]
         sale.status_langs[(row["id"], "ru")] = _lang(row["id"], "ru", ru_name, ru_text)
         sale.status_langs[(row["id"], "en")] = _lang(row["id"], "en", en_name, None)
-    order = new_order(sale, recorded_order(1, site.tz), now=_at(site, _uniqid(1)), user_id=1)
-    order["xmlId"] = _xml(1)
-    add_basket_item(sale, order, recorded_items(1)[0], now=_at(site, _ITEM_1_AT))
+    seed_order_one_first_item(site)
     _finish_order_one(site)
     _seed_orders(site, 2, ORDER_COUNT)
 
 
-def _recorded_catalog(site: FakeSite) -> None:
+def seed_order_one_first_item(site: FakeSite) -> None:
+    """Order 1 and its first item, as recorded calls 72 and 73 created them."""
+    sale = site.sale
+    order = new_order(sale, recorded_order(1, site.tz), now=_at(site, _uniqid(1)), user_id=1)
+    order["xmlId"] = _xml(1)
+    add_basket_item(sale, order, recorded_items(1)[0], now=_at(site, _ITEM_1_AT))
+
+
+def seed_recorded_catalog(site: FakeSite) -> None:
     """Payer type, group and property as seq 62–71 left them (property id 2 used and deleted)."""
     sale = site.sale
     add_person_type(
