@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._api import CallContext, ListResult, MethodRegistry
+from ._api import CallContext, MethodRegistry
 from ._bridge_params import (
     ERROR_ARGUMENT,
     ERROR_HLBLOCK_EXISTS,
@@ -20,7 +20,7 @@ from ._bridge_params import (
     resolve_block_id,
     yn,
 )
-from ._bridge_query import paged, parse_query, run_query
+from ._bridge_query import parse_query, run_query
 from ._bridge_rows import fields_by_name, unique_key
 from ._bridge_rules import check_block_name, check_index_name, check_table_name
 from ._bridge_state import BridgeState, HlBlock, HlIndex
@@ -51,11 +51,10 @@ def _block(state: BridgeState, params: Params) -> HlBlock:
 
 
 @BLOCK_METHODS.add("b2bsync.hlblock.list", SCOPE)
-def hlblock_list(ctx: CallContext) -> ListResult:
-    params = Params(ctx.params)
-    query = parse_query(params.raw, BLOCK_COLUMNS, ctx.site.tz)
-    rows = run_query([block_answer(b) for b in ctx.site.bridge.blocks.values()], query)
-    return paged(rows, params.get("START"))
+def hlblock_list(ctx: CallContext) -> list[Any]:
+    """Every matching block: metadata lists are short and not paged."""
+    query = parse_query(Params(ctx.params).raw, BLOCK_COLUMNS, ctx.site.tz)
+    return list(run_query([block_answer(b) for b in ctx.site.bridge.blocks.values()], query))
 
 
 @BLOCK_METHODS.add("b2bsync.hlblock.get", SCOPE)

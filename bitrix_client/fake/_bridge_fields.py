@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._api import CallContext, ListResult, MethodRegistry
+from ._api import CallContext, MethodRegistry
 from ._bridge_params import (
     ERROR_ARGUMENT,
     ERROR_FIELD_EXISTS,
@@ -22,7 +22,7 @@ from ._bridge_params import (
     upper_keys,
     yn,
 )
-from ._bridge_query import paged, parse_query, run_query
+from ._bridge_query import parse_query, run_query
 from ._bridge_rules import check_field_name
 from ._bridge_state import BridgeState, EnumItem, UserField
 from ._bridge_values import FIELD_TYPES, BadValue, to_int
@@ -84,14 +84,13 @@ def _field(state: BridgeState, params: Params) -> UserField:
 
 
 @FIELD_METHODS.add("b2bsync.hlblock.field.list", SCOPE)
-def field_list(ctx: CallContext) -> ListResult:
+def field_list(ctx: CallContext) -> list[Any]:
     params = Params(ctx.params)
     state = ctx.site.bridge
     block = resolve_block_id(state, params)
     order = (("SORT", False), ("ID", False))
     query = parse_query(params.raw, FIELD_COLUMNS, ctx.site.tz, default_order=order)
-    rows = run_query([field_answer(f) for f in state.fields_of(block.id)], query)
-    return paged(rows, params.get("START"))
+    return list(run_query([field_answer(f) for f in state.fields_of(block.id)], query))
 
 
 @FIELD_METHODS.add("b2bsync.hlblock.field.get", SCOPE)

@@ -22,6 +22,7 @@ from bitrix_client.fake._bridge_state import MailTemplate
 
 CONTRACT = Path(__file__).resolve().parents[2] / "bridge" / "contract"
 SCENARIOS = sorted(CONTRACT.glob("[0-9][0-9]_*.json"))
+DOCS = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in SCENARIOS}
 _VAR = re.compile(r"\{\{(\w+)\}\}")
 
 
@@ -146,24 +147,27 @@ def _status_change(site: FakeSite, args: dict[str, Any]) -> None:
     )
 
 
+def _delete_template(site: FakeSite, args: dict[str, Any]) -> None:
+    del site.bridge.mail_templates[args["ID"]]
+
+
 FIXTURES: dict[str, Callable[[FakeSite, dict[str, Any]], None]] = {
     "order_status_change": _status_change,
     "mail_template_edit": _edit_template,
     "mail_template_add": _add_template,
-    "mail_template_delete": lambda site, args: site.bridge.mail_templates.pop(args["ID"]) and None,
+    "mail_template_delete": _delete_template,
 }
 
 
 def test_every_scenario_file_is_collected() -> None:
     assert len(SCENARIOS) >= 15
-    for path in SCENARIOS:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        assert doc["steps"], path.name
+    for name, doc in DOCS.items():
+        assert doc["steps"], name
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-async def test_scenario(path: Path, fake_site: FakeSite, fake_client: httpx.AsyncClient) -> None:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", sorted(DOCS))
+async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.AsyncClient) -> None:
+    doc = DOCS[name]
     failures: list[str] = []
     for number, step in _expand(doc["steps"]):
         if "fixture" in step:
