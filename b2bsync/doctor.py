@@ -17,9 +17,11 @@ from bitrix_client import (
     RetryableError,
     status_id_problem,
 )
+from hl_schemas import SchemaError, plan_schema
 
 from ._errors import ConfigError
 from ._wiring import bitrix_client
+from .schema import schema_config
 from .settings import Settings
 
 REQUIRED_SCOPES = ("sale", "b2bsync")
@@ -169,7 +171,37 @@ def _status_codes(settings: Settings) -> Check:
     return Check("status codes", True, "/".join(codes.values()))
 
 
-CHECKS: list[CheckFn] = [_reachable, _scopes, _bridge, _languages, _person_types]
+async def _schema(client: BitrixClient, settings: Settings, state: DoctorState) -> Check | None:
+    """Skipped while the scopes, the bridge or the status codes are wrong: those lines say why."""
+    if "sale" not in state.scopes or state.bridge is None:
+        return None
+    try:
+        config = schema_config(settings.bitrix)
+    except ConfigError:
+        return None
+    try:
+        run = await plan_schema(client, config)
+    except (BitrixError, SchemaError) as exc:
+        return Check("schema in sync", False, str(exc), "see `b2bsync schema check`")
+    plan = run.plan
+    if plan.in_sync:
+        return Check("schema in sync", True, "HL-blocks, statuses, order property, mail templates")
+    lines = plan.lines()
+    shown = "; ".join(lines[:SCHEMA_LINES])
+    if len(lines) > SCHEMA_LINES:
+        shown += f"; … {len(lines) - SCHEMA_LINES} more"
+    if plan.steps:
+        fix = "run `b2bsync schema apply`"
+        if plan.drift:
+            fix += "; lines with ! need a human (see `b2bsync schema check`)"
+    else:
+        fix = "apply never changes these: fix them by hand (see `b2bsync schema check`)"
+    return Check("schema in sync", False, shown, fix)
+
+
+SCHEMA_LINES = 3
+
+CHECKS: list[CheckFn] = [_reachable, _scopes, _bridge, _languages, _person_types, _schema]
 
 
 async def run_doctor(

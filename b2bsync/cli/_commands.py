@@ -7,4 +7,4 @@ from functools import cache
 
 @cache
 def register_commands() -> None:
-    from . import _doctor, _onec, _sandbox  # noqa: F401  (each module registers its commands)
+    from . import _doctor, _onec, _roles, _sandbox, _schema  # noqa: F401  (each module registers its commands)

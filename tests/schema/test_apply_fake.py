@@ -17,7 +17,7 @@ from hl_schemas import (
     plan_schema,
 )
 
-from .conftest import LEGAL_TYPE, Shop, make_shop
+from ._shop import LEGAL_TYPE, Shop, make_shop
 
 FIELD_COUNT = sum(len(b.fields) for b in BLOCKS)
 INDEX_COUNT = sum(len(b.indexes) for b in BLOCKS)

@@ -1,0 +1,66 @@
+"""Settings → the schema's configuration, and the plan/apply/check runs the CLI, the doctor and
+the demo share. :mod:`hl_schemas` never sees the settings or the environment: this is the bridge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from bitrix_client import BitrixClient
+from hl_schemas import SchemaConfig, SchemaRun, apply_schema, plan_schema
+
+from ._errors import B2BSyncError, ConfigError
+from ._wiring import bitrix_client
+from .settings import BitrixSettings, Settings
+
+
+def schema_config(bitrix: BitrixSettings) -> SchemaConfig:
+    """The schema configuration of these settings; :class:`ConfigError` (naming the setting)
+    when Bitrix could not hold it — checked before any request is made."""
+    config = SchemaConfig(
+        status_codes={
+            "pending": bitrix.status_pending,
+            "approved": bitrix.status_approved,
+            "rejected": bitrix.status_rejected,
+        },
+        person_type_ids=tuple(bitrix.person_type_ids),
+    )
+    problems = config.problems()
+    if problems:
+        raise ConfigError(
+            "; ".join(f"bitrix.{p}" if p.startswith("status_") else p for p in problems)
+        )
+    return config
+
+
+class SchemaApplyError(B2BSyncError):
+    """Some steps of the schema plan failed (the others were applied)."""
+
+
+async def ensure_schema(client: BitrixClient, bitrix: BitrixSettings) -> SchemaRun:
+    """Bring the site to the schema with an open client (the sandbox demo's entry point).
+
+    Returns the run (plan, report, request counts); :class:`SchemaApplyError` when a step
+    failed. Drift is left in ``run.plan.drift`` for the caller to report.
+    """
+    run = await apply_schema(client, schema_config(bitrix))
+    report = run.report
+    if report is not None and not report.ok:
+        bad = [r.line() for r in report.results if r.outcome != "done"]
+        raise SchemaApplyError(f"{len(bad)} schema step(s) did not apply; first: {bad[0]}")
+    return run
+
+
+Action = Callable[[BitrixClient, SchemaConfig], Awaitable[SchemaRun]]
+
+
+async def run_schema(
+    settings: Settings, *, apply: bool, transport: httpx.AsyncBaseTransport | None = None
+) -> SchemaRun:
+    """Plan (``apply=False``) or plan and apply against the configured site."""
+    config = schema_config(settings.bitrix)
+    action: Action = apply_schema if apply else plan_schema
+    async with bitrix_client(settings.bitrix, transport=transport) as client:
+        return await action(client, config)
