@@ -76,6 +76,35 @@ class Condition:
         actual = row.get(self.field)
         return _TESTS[self.op](_norm(actual), self.value)
 
+    def predicate(self) -> Callable[[Mapping[str, Any]], bool]:
+        """:meth:`test` as one closure; plain comparisons of numbers and dates skip the
+        general path (lists of 100,000 orders are filtered with these)."""
+        name, wanted = self.field, self.value
+        plain = isinstance(wanted, int | float | datetime) and not isinstance(wanted, bool)
+        if plain and self.op in _PLAIN:
+            compare = _PLAIN[self.op]
+
+            def fast(row: Mapping[str, Any]) -> bool:
+                actual = row.get(name)
+                if actual is None or isinstance(actual, str):
+                    return self.test(row)
+                try:
+                    return compare(actual, wanted)
+                except TypeError:
+                    return self.test(row)
+
+            return fast
+        if self.op == "eq" and isinstance(wanted, str) and wanted:
+
+            def same_text(row: Mapping[str, Any]) -> bool:
+                actual = row.get(name)
+                if actual.__class__ is str:
+                    return bool(actual == wanted or actual.casefold() == wanted)
+                return self.test(row)
+
+            return same_text
+        return self.test
+
 
 def parse_filter(raw: object, fields: Fields, tz: tzinfo) -> list[Condition]:
     """Read a ``filter`` parameter; keys that name no field or hold unusable values are dropped."""
@@ -96,7 +125,11 @@ def matches(row: Mapping[str, Any], conditions: Sequence[Condition]) -> bool:
 def apply_filter(rows: Iterable[R], conditions: Sequence[Condition]) -> list[R]:
     if not conditions:
         return list(rows)
-    return [row for row in rows if matches(row, conditions)]
+    tests = [condition.predicate() for condition in conditions]
+    if len(tests) == 1:
+        only = tests[0]
+        return [row for row in rows if only(row)]
+    return [row for row in rows if all(test(row) for test in tests)]
 
 
 def parse_select(raw: object, fields: Fields) -> list[str]:
@@ -313,6 +346,15 @@ def _between(actual: Any, bounds: tuple[Any, Any]) -> bool:
         actual, bounds[1], lambda a, w: bool(a <= w)
     )
 
+
+_PLAIN: dict[Op, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, w: bool(a == w),
+    "ne": lambda a, w: bool(a != w),
+    "lt": lambda a, w: bool(a < w),
+    "le": lambda a, w: bool(a <= w),
+    "gt": lambda a, w: bool(a > w),
+    "ge": lambda a, w: bool(a >= w),
+}
 
 _TESTS: dict[Op, Callable[[Any, Any], bool]] = {
     "eq": _eq,

@@ -57,6 +57,7 @@ def item_list(ctx: CallContext) -> ListResult:
         BASKET_ITEM_FIELDS,
         wrap="basketItems",
         keys=ITEM_KEYS,
+        id_ordered=True,
     )
 
 

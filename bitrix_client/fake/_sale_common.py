@@ -117,15 +117,19 @@ def list_answer(
     wrap: str,
     keys: Sequence[str],
     default_order: Sequence[tuple[str, bool]] = (("id", False),),
-    view: Callable[[Row], Row] | None = None,
+    id_ordered: bool = False,
 ) -> ListResult:
-    """A list method's answer: filter, order, 50-row page, select, dump, wrapped as ``wrap``."""
+    """A list method's answer: filter, order, 50-row page, select, dump, wrapped as ``wrap``.
+
+    ``id_ordered``: ``rows`` already come in ascending id order (stores keyed by a growing id),
+    so the default ``id ASC`` needs no sort — it matters with 100,000 orders.
+    """
     params = ctx.params
     conditions = parse_filter(params.get("filter"), fields, ctx.site.tz)
-    source = [view(r) for r in rows] if view is not None else rows
-    matched = apply_filter(source, conditions)
+    matched = apply_filter(rows, conditions)
     order = parse_order(params.get("order"), fields) or list(default_order)
-    ordered = sort_rows(matched, order)
+    presorted = id_ordered and order == [("id", False)]
+    ordered = matched if presorted else sort_rows(matched, order)
     page = page_of(ordered, params.get("start"))
     raw_select = params.get("select")
     names = parse_select(raw_select, fields) if _has_select(raw_select) else list(keys)

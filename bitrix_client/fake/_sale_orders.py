@@ -42,7 +42,12 @@ def order_get_fields(ctx: CallContext) -> dict[str, Any]:
 @method("sale.order.list")
 def order_list(ctx: CallContext) -> ListResult:
     return list_answer(
-        ctx, state(ctx).orders.values(), ORDER_FIELDS, wrap="orders", keys=ORDER_KEYS
+        ctx,
+        state(ctx).orders.values(),
+        ORDER_FIELDS,
+        wrap="orders",
+        keys=ORDER_KEYS,
+        id_ordered=True,
     )
 
 

@@ -25,7 +25,7 @@ from ._sale_fields import (
     field_infos,
     property_fields_by_type,
 )
-from ._sale_state import Row, SaleState, delete_property
+from ._sale_state import Row, SaleState, delete_property, refresh_property_values
 
 PERSON_TYPE_KEYS = ("active", "code", "id", "lid", "name", "sort", "xmlId")
 GROUP_KEYS = ("id", "name", "personTypeId", "sort")
@@ -171,6 +171,7 @@ def property_update(ctx: CallContext) -> dict[str, Any]:
     row = _property(ctx, param(ctx, "id"))
     fields = internalize(ctx, fields_param(ctx), PROPERTY, update=True)
     row.update(fields)
+    refresh_property_values(state(ctx), row["id"])
     return {"property": dump(row, PROPERTY_KEYS)}
 
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 Row = dict[str, Any]
+VALUE_KEYS = ("code", "id", "name", "orderId", "orderPropsId", "orderPropsXmlId", "value")
 
 ORDER_TYPE = "O"
 DELIVERY_TYPE = "D"
@@ -364,6 +365,14 @@ def delete_order(state: SaleState, order_id: int) -> None:
     state.orders.pop(order_id, None)
 
 
+def refresh_property_values(state: SaleState, prop_id: int) -> None:
+    """Value rows repeat their property's code, name and xmlId (as the list joins them)."""
+    prop = state.properties[prop_id]
+    for row in state.property_values.values():
+        if row["orderPropsId"] == prop_id:
+            row.update(code=prop["code"], name=prop["name"], orderPropsXmlId=prop["xmlId"])
+
+
 def delete_property(state: SaleState, prop_id: int) -> None:
     """Deleting a property deletes its values in every order."""
     state.properties.pop(prop_id, None)
@@ -377,10 +386,14 @@ def _new_value(
     state: SaleState, order_id: int, prop_id: int, value: Any, *, attach: bool = True
 ) -> int:
     row_id = state.next_id("propertyValue")
+    prop = state.properties[prop_id]
     state.property_values[row_id] = {
+        "code": prop["code"],
         "id": row_id,
+        "name": prop["name"],
         "orderId": order_id,
         "orderPropsId": prop_id,
+        "orderPropsXmlId": prop["xmlId"],
         "value": value,
     }
     if attach:

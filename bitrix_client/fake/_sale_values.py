@@ -16,7 +16,7 @@ from ._filters import php_intval, php_strval
 from ._sale_common import fields_param, list_answer, method, param, state
 from ._sale_fields import PROPERTY_VALUE, PROPERTY_VALUE_FIELDS, field_infos
 from ._sale_state import replace_property_values, save_order
-from ._sale_views import VALUE_LIST_KEYS, stored_values, value_item, value_row
+from ._sale_views import VALUE_LIST_KEYS, stored_values, value_item
 
 
 @method("sale.propertyvalue.getFields")
@@ -26,14 +26,13 @@ def value_get_fields(ctx: CallContext) -> dict[str, Any]:
 
 @method("sale.propertyvalue.list")
 def value_list(ctx: CallContext) -> ListResult:
-    sale = state(ctx)
     return list_answer(
         ctx,
-        sale.property_values.values(),
+        state(ctx).property_values.values(),
         PROPERTY_VALUE_FIELDS,
         wrap="propertyValues",
         keys=VALUE_LIST_KEYS,
-        view=lambda row: value_row(sale, row),
+        id_ordered=True,
     )
 
 

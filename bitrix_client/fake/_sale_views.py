@@ -132,20 +132,6 @@ def value_item(row: Row | None, prop: Row, *, fresh: bool = False) -> dict[str, 
     return dict(sorted(out.items()))
 
 
-def value_row(sale: SaleState, row: Row) -> Row:
-    """A stored value joined with its property, as ``sale.propertyvalue.list`` filters it."""
-    prop = sale.properties.get(row["orderPropsId"], {})
-    return {
-        "code": prop.get("code"),
-        "id": row["id"],
-        "name": prop.get("name"),
-        "orderId": row["orderId"],
-        "orderPropsId": row["orderPropsId"],
-        "orderPropsXmlId": prop.get("xmlId"),
-        "value": row["value"],
-    }
-
-
 def _reservations(sale: SaleState, item: Row, keys: tuple[str, ...]) -> list[dict[str, Any]]:
     reservation_id = item.get("reservationId")
     if reservation_id is None:

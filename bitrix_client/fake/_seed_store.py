@@ -11,6 +11,7 @@ wait in N with their goods reserved, a few are cancelled. Everything comes from
 
 from __future__ import annotations
 
+import gc
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -142,8 +143,14 @@ def seed_store(
         start + timedelta(seconds=rng.uniform(0, HISTORY_DAYS * 86400)) for _ in range(orders)
     )
     writer = _OrderWriter(site, rng, out, now)
-    for moment in moments:
-        out.order_ids.append(writer.write(moment))
+    collecting = gc.isenabled()
+    gc.disable()  # millions of small dicts: the cyclic collector would rescan them again and again
+    try:
+        out.order_ids = [writer.write(moment) for moment in moments]
+    finally:
+        if collecting:
+            gc.enable()
+    writer.close()
     return out
 
 
@@ -192,7 +199,9 @@ def _person(site: FakeSite, rng: random.Random) -> tuple[int, str, str]:
     first = rng.choice(_FEMALE if female else _MALE)
     surname = rng.choice(_SURNAMES)
     last = surname + "а" if female else surname
-    user_id = max(site.users) + 1
+    user_id = len(site.users) + 1
+    while user_id in site.users:
+        user_id += 1
     email = f"{_LATIN[surname]}.{user_id}@example.ru"
     site.users[user_id] = FakeUser(
         id=user_id, login=email, email=email, name=first, last_name=last, group_ids=[2, 3, 4]
@@ -210,40 +219,73 @@ def _company(site: FakeSite, rng: random.Random, n: int) -> Company:
 
 
 class _OrderWriter:
-    """Builds order rows from templates; the same shapes ``new_order``/``add_basket_item`` make."""
+    """Builds rows from templates with local counters (the shapes ``new_order`` and
+    ``add_basket_item`` make); :meth:`close` hands the counters back to the state."""
 
     def __init__(self, site: FakeSite, rng: random.Random, seed: StoreSeed, now: datetime) -> None:
-        self.site, self.sale, self.rng, self.seed, self.now = site, site.sale, rng, seed, now
+        self.site, self.sale, self.rng, self.seed = site, site.sale, rng, seed
+        self.now = stamp(now)
         self.fresh = now - timedelta(days=14)
+        counters = self.sale.counters
+        self.order_id = counters.get("order", 0)
+        self.item_id = counters.get("basket", 0)
+        self.reservation_id = counters.get("reservation", 0)
+        self.value_id = counters.get("propertyValue", 0)
+        self.uniqid = self.sale.last_uniqid
+        self.props = {
+            key: (prop_id, self.sale.properties[prop_id])
+            for key, prop_id in seed.properties.items()
+        }
+        self.addresses = [
+            f"г. {rng.choice(_CITIES)}, {rng.choice(_STREETS)}, д. {rng.randrange(1, 200)}"
+            for _ in range(257)
+        ]
+        self.people = {u.id: (f"{u.last_name} {u.name}", u.email) for u in site.users.values()}
+
+    def close(self) -> None:
+        counters = self.sale.counters
+        counters.update(
+            order=self.order_id, basket=self.item_id, reservation=self.reservation_id,
+            propertyValue=self.value_id,
+        )  # fmt: skip
+        self.sale.last_uniqid = self.uniqid
+
+    def xml_id(self, seconds: int) -> str:
+        """``bx_`` + ``uniqid()`` of a write at ``seconds``, kept increasing."""
+        self.uniqid = max(seconds * 1_000_000, self.uniqid + 1)
+        whole, micros = divmod(self.uniqid, 1_000_000)
+        return f"bx_{whole:08x}{micros:05x}"
 
     def write(self, moment: datetime) -> int:
-        sale, rng = self.sale, self.rng
+        sale, rng, seed = self.sale, self.rng, self.seed
         inserted = moment.astimezone(self.site.tz).replace(microsecond=0)
-        legal = bool(self.seed.companies) and rng.random() < 0.6
-        company = rng.choice(self.seed.companies) if legal else None
-        user_id = rng.choice(company.user_ids) if company else rng.choice(self.seed.customer_ids)
+        seconds = int(inserted.timestamp())
+        company = rng.choice(seed.companies) if seed.companies and rng.random() < 0.6 else None
+        user_id = rng.choice(company.user_ids) if company else rng.choice(seed.customer_ids)
         status, canceled = self._status(inserted)
-        settled = min(inserted + timedelta(hours=rng.randint(1, 96)), stamp(self.now))
+        settled = min(inserted + timedelta(hours=rng.randint(1, 96)), self.now)
         done = status == "F"
-        order_id = sale.next_id("order")
+        self.order_id += 1
+        order_id = self.order_id
         order: Row = dict(ORDER_DEFAULTS)
-        type_id = self.seed.legal_type if legal else self.seed.individual_type
         order.update(
-            id=order_id, accountNumber=str(order_id), personTypeId=type_id,
-            personTypeXmlId="LEGAL" if legal else "INDIVIDUAL", userId=user_id,
+            id=order_id, accountNumber=str(order_id),
+            personTypeId=seed.legal_type if company else seed.individual_type,
+            personTypeXmlId="LEGAL" if company else "INDIVIDUAL", userId=user_id,
             responsibleId=1, statusId=status, dateInsert=inserted,
             dateStatus=settled if done else inserted, empStatusId=1 if done else None,
             payed="Y" if done else "N", deducted="Y" if done else "N",
-            xmlId=sale.xml_id(inserted),
+            xmlId=self.xml_id(seconds),
         )  # fmt: skip
         if canceled:
             order.update(canceled="Y", dateCanceled=settled, empCanceledId=1,
                          reasonCanceled="Отменён покупателем")  # fmt: skip
         sale.orders[order_id] = order
-        items = self._items(order, inserted, reserve=status == "N" and not canceled)
-        order["price"] = round(sum(i["price"] * i["quantity"] for i in items), 2)
-        order["version"] = len(items) + 1 + (1 if status == "F" or canceled else 0)
-        order["dateUpdate"] = settled if status == "F" or canceled else inserted
+        reserve = status == "N" and not canceled
+        total, count = self._items(order_id, user_id, inserted, seconds, reserve=reserve)
+        order["price"] = round(total, 2)
+        order["version"] = count + 1 + (1 if done or canceled else 0)
+        order["dateUpdate"] = settled if done or canceled else inserted
         self._values(order_id, company, user_id)
         return order_id
 
@@ -255,64 +297,68 @@ class _OrderWriter:
             return ("N", True)
         return ("F", False) if roll < 0.92 else ("N", False)
 
-    def _items(self, order: Row, inserted: datetime, *, reserve: bool) -> list[Row]:
-        sale, rng = self.sale, self.rng
+    def _items(
+        self, order_id: int, user_id: int, inserted: datetime, seconds: int, *, reserve: bool
+    ) -> tuple[float, int]:
+        sale, rnd = self.sale, self.rng.random
         ids: list[int] = []
-        rows: list[Row] = []
+        total = 0.0
         end = datetime.combine(
             inserted.date() + timedelta(days=RESERVE_DAYS), datetime.min.time(), inserted.tzinfo
         )
-        for index in rng.sample(range(len(PRODUCTS)), rng.randint(1, 5)):
+        for index in self.rng.sample(range(len(PRODUCTS)), 1 + int(rnd() * 5)):
             name, price = PRODUCTS[index]
-            item_id = sale.next_id("basket")
+            quantity = float(1 + int(rnd() * 10))
+            total += price * quantity
+            self.item_id += 1
+            item_id = self.item_id
             item: Row = dict(ITEM_DEFAULTS)
             item.update(
-                id=item_id, orderId=order["id"], fuserId=order["userId"], name=name, price=price,
-                quantity=float(rng.randint(1, 10)), productId=1001 + index,
-                productXmlId=f"ART-{1001 + index}", dateInsert=inserted, dateUpdate=inserted,
-                xmlId=sale.xml_id(inserted),
+                id=item_id, orderId=order_id, fuserId=user_id, name=name, price=price,
+                quantity=quantity, productId=1001 + index, productXmlId=f"ART-{1001 + index}",
+                dateInsert=inserted, dateUpdate=inserted, xmlId=self.xml_id(seconds),
             )  # fmt: skip
             if reserve:
-                reservation_id = sale.next_id("reservation")
-                sale.reservations[reservation_id] = {
+                self.reservation_id += 1
+                sale.reservations[self.reservation_id] = {
                     "basketId": item_id, "dateReserve": inserted, "dateReserveEnd": end,
-                    "id": reservation_id, "quantity": item["quantity"], "reservedBy": None,
+                    "id": self.reservation_id, "quantity": quantity, "reservedBy": None,
                     "storeId": 0,
                 }  # fmt: skip
-                item["reservationId"] = reservation_id
+                item["reservationId"] = self.reservation_id
             sale.basket_items[item_id] = item
             ids.append(item_id)
-            rows.append(item)
-        sale.order_items[order["id"]] = ids
-        return rows
+        sale.order_items[order_id] = ids
+        return total, len(ids)
 
     def _values(self, order_id: int, company: Company | None, user_id: int) -> None:
-        sale, props, rng = self.sale, self.seed.properties, self.rng
-        user = self.site.users[user_id]
-        person = f"{user.last_name} {user.name}"
-        phone = f"+7 9{rng.randrange(10**9):09d}"
-        city = rng.choice(_CITIES)
-        address = f"г. {city}, {rng.choice(_STREETS)}, д. {rng.randrange(1, 200)}"
-        values: dict[str, Any]
+        rnd = self.rng.random
+        person, email = self.people[user_id]
+        phone = f"+7 9{int(rnd() * 1e9):09d}"
+        address = self.addresses[int(rnd() * len(self.addresses))]
+        values: tuple[tuple[str, Any], ...]
         if company is not None:
             type_id = self.seed.legal_type
-            values = {
-                "COMPANY": company.name, "COMPANY_ADR": company.address, "INN": company.inn,
-                "KPP": company.kpp if rng.random() < 0.9 else None, "CONTACT_PERSON": person,
-                "EMAIL": user.email, "PHONE": phone, "ADDRESS": address,
-            }  # fmt: skip
+            values = (
+                ("COMPANY", company.name), ("COMPANY_ADR", company.address), ("INN", company.inn),
+                ("KPP", company.kpp if rnd() < 0.9 else None), ("CONTACT_PERSON", person),
+                ("EMAIL", email), ("PHONE", phone), ("ADDRESS", address),
+            )  # fmt: skip
         else:
             type_id = self.seed.individual_type
-            values = {"FIO": person, "EMAIL": user.email, "PHONE": phone, "CITY": city,
-                      "ADDRESS": address}  # fmt: skip
+            city = address[3 : address.index(",")]
+            values = (("FIO", person), ("EMAIL", email), ("PHONE", phone), ("CITY", city),
+                      ("ADDRESS", address))  # fmt: skip
         rows: list[int] = []
-        for code, value in values.items():
+        store = self.sale.property_values
+        for code, value in values:
             if value is None:
                 continue
-            row_id = sale.next_id("propertyValue")
-            sale.property_values[row_id] = {
-                "id": row_id, "orderId": order_id, "orderPropsId": props[(type_id, code)],
-                "value": value,
+            prop_id, prop = self.props[(type_id, code)]
+            self.value_id += 1
+            store[self.value_id] = {
+                "code": code, "id": self.value_id, "name": prop["name"], "orderId": order_id,
+                "orderPropsId": prop_id, "orderPropsXmlId": prop["xmlId"], "value": value,
             }  # fmt: skip
-            rows.append(row_id)
-        sale.order_values[order_id] = rows
+            rows.append(self.value_id)
+        self.sale.order_values[order_id] = rows

@@ -7,6 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bitrix_client.fake._filters import (
     Fields,
@@ -174,3 +176,45 @@ def test_php_strval() -> None:
         "",
         "",
     ]
+
+
+@given(
+    key=st.sampled_from(
+        [
+            "id",
+            "=id",
+            ">id",
+            ">=id",
+            "<id",
+            "<=id",
+            "!id",
+            "statusId",
+            "!statusId",
+            "value",
+            ">=dateInsert",
+            "<dateInsert",
+            "=dateInsert",
+            "price",
+            ">price",
+        ]
+    ),
+    value=st.one_of(
+        st.integers(-5, 130),
+        st.sampled_from(["N", "pa", "PA", "1001", "", "12.5", "x"]),
+        st.sampled_from(["2026-10-05T09:00:00+03:00", "05.10.2026", "garbage"]),
+        st.floats(0, 200, allow_nan=False),
+        st.none(),
+    ),
+)
+def test_fast_predicates_agree_with_the_general_rules(key: str, value: object) -> None:
+    conditions = parse_filter({key: value}, FIELDS, MSK)
+    expected = [r["id"] for r in ROWS if all(c.test(r) for c in conditions)]
+    assert [r["id"] for r in apply_filter(ROWS, conditions)] == expected
+
+
+def test_mismatched_stored_types_fall_back() -> None:
+    rows = [{"id": 1, "dateInsert": "not a date"}, {"id": 2, "dateInsert": 5}]
+    conditions = parse_filter({">dateInsert": "2026-01-01"}, FIELDS, MSK)
+    general = [r for r in rows if conditions[0].test(r)]
+    assert apply_filter(rows, conditions) == general
+    assert {"id": 2, "dateInsert": 5} not in general
