@@ -30,6 +30,8 @@ from ._model import frozen_map
 
 log = structlog.get_logger("hl_schemas")
 
+PAGE = 50
+
 
 def yes(value: Any) -> bool:
     """Bitrix flags: ``Y``/``N``, booleans, 1/0."""
@@ -357,11 +359,20 @@ def _unwrap(item: BatchItem) -> Any:
 async def _all_rows(
     client: BitrixClient, item: BatchItem, method: str, key: str, params: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """The rows of a ``sale.*`` list answered inside the batch, and the rest if it was paged."""
+    """The rows of a ``sale.*`` list answered inside the batch; when it was paged, the other
+    pages (``start`` = ``next``, ``next`` + 50 … below ``total``) in one more batch."""
     rows = _rows(_unwrap(item), key)
     if item.next is None:
         return rows
-    return await client.list_all(method, dict(params), items_key=key, keyset=False)
+    if item.total is None:
+        return await client.list_all(method, dict(params), items_key=key, keyset=False)
+    starts = range(item.next, item.total, PAGE)
+    pages = await client.batch(
+        Command(method, {**params, "start": start}, name=f"p{i}") for i, start in enumerate(starts)
+    )
+    for page in pages:
+        rows += _rows(_unwrap(page), key)
+    return rows
 
 
 async def read_live(client: BitrixClient, desired: Desired) -> LiveState:

@@ -254,3 +254,20 @@ async def test_without_the_bridge_nothing_is_planned():
         with pytest.raises(BridgeIncompatibleError, match="not installed"):
             await plan_schema(shop.client)
     assert shop.site.sale.statuses.keys() == {"N", "F", "DN", "DF"}
+
+
+async def test_sale_lists_longer_than_a_page_are_read_to_the_end(shop):
+    await apply_schema(shop.client)
+    sale = shop.site.sale
+    for n in range(40):  # a shop with many statuses: 40 × 2 names push ours past row 50
+        code = f"Z{n:x}"
+        sale.statuses[code] = {
+            "color": None, "id": code, "notify": "N", "sort": 10 + n, "type": "O", "xmlId": code,
+        }  # fmt: skip
+        for lid in ("ru", "en"):
+            sale.status_langs[(code, lid)] = {
+                "description": None, "lid": lid, "name": f"Статус {n}", "statusId": code,
+            }  # fmt: skip
+    run = await plan_schema(shop.client)
+    assert run.plan.in_sync, run.plan.lines()
+    assert run.read_requests == 3  # the batch, the rest of sale.statusLang.list, fields/indexes
