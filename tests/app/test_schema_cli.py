@@ -200,3 +200,20 @@ async def apply_command_async(shop: Shop) -> None:
     run = await run_schema(settings(), apply=True, transport=transport(shop))
     assert run.report is not None
     assert run.report.ok
+
+
+async def test_ensure_schema_for_the_demo(shop):
+    from b2bsync.schema import SchemaApplyError, ensure_schema
+
+    bitrix = settings().bitrix
+    shop.site.bridge.existing_tables.add("b2b_companies")  # a leftover table
+    async with shop.client:
+        with pytest.raises(SchemaApplyError, match=r"first: ✗ \+ hlblock B2bCompanies"):
+            await ensure_schema(shop.client, bitrix)
+        shop.site.bridge.existing_tables.discard("b2b_companies")
+        run = await ensure_schema(shop.client, bitrix)
+        assert run.report is not None
+        assert len(run.report.of("done")) == 1 + 10 + 1  # the block, its fields and index
+        again = await ensure_schema(shop.client, bitrix)
+        assert again.plan.in_sync
+        assert again.requests == 2
