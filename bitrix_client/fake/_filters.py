@@ -199,13 +199,16 @@ def php_floatval(value: object) -> float:
 
 
 def php_strval(value: object) -> str:
-    """PHP's string conversion: ``True`` → "1", ``False``/``None`` → "", ``12.0`` → "12"."""
+    """PHP's string conversion: ``True`` → "1", ``False``/``None`` → "", ``12.0`` → "12",
+    an array → "Array"."""
     if value is None or value is False:
         return ""
     if value is True:
         return "1"
     if isinstance(value, float):
         return format_number(value)
+    if isinstance(value, list | Mapping):
+        return "Array"
     return str(value)
 
 

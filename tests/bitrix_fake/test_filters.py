@@ -168,13 +168,15 @@ def test_php_intval(raw: object, expected: int) -> None:
 
 
 def test_php_strval() -> None:
-    assert [php_strval(v) for v in (1002, 12.0, 12.5, True, False, None)] == [
+    assert [php_strval(v) for v in (1002, 12.0, 12.5, True, False, None, [1], {})] == [
         "1002",
         "12",
         "12.5",
         "1",
         "",
         "",
+        "Array",
+        "Array",
     ]
 
 
