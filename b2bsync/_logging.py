@@ -62,13 +62,26 @@ class Redactor:
 REDACTOR = Redactor()
 
 
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is at write time (test runners and daemons swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
 def configure_logging(
     level: str = "info",
     fmt: str = "auto",
     stream: TextIO | None = None,
     secrets: Iterable[str] = (),
 ) -> None:
-    out = stream or sys.stderr
+    out: Any = stream or _CurrentStderr()
     REDACTOR.add(*secrets)
     json_lines = fmt == "json" or (fmt == "auto" and not out.isatty())
     processors: list[Any] = [
