@@ -1,11 +1,14 @@
 """Adapter for a folder where 1C drops export files.
 
-Each iterator reads the files waiting in the folder (oldest name first) in a worker thread, in
-batches, with the streaming reader of :mod:`._xml`. A file that cannot be read is moved to
-``quarantine/`` at once, with ``<name>.reason.txt`` beside it, and reported as one quarantined
-item with the line number. A file that was read to its end is moved to ``processed/`` by
-:meth:`XmlDropSource.commit` — after the caller stored what it read — with an atomic rename, so a
-crash before the commit only means the file is read again (upserts make that harmless).
+Each iterator reads the files waiting in the folder (oldest name first) with the streaming
+reader of :mod:`._xml`, in batches, giving the event loop a turn after each batch (lxml trees
+must stay on the thread that parses them, so the parse does not hop between worker threads).
+
+A file that cannot be read is moved to ``quarantine/`` at once, with ``<name>.reason.txt``
+beside it, and reported as one quarantined item with the line number. A file read to its end
+is moved to ``processed/`` by :meth:`XmlDropSource.commit`, after the caller stored what it
+read, with an atomic rename; a crash before the commit only means the file is read again
+(upserts make that harmless).
 
 ``changed_since`` is not applied here: the files in the folder *are* the changes.
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import anyio.to_thread
+import anyio.lowlevel
 import structlog
 
 from . import _habits as h
@@ -112,12 +115,13 @@ class XmlDropSource(OneCSource):
             failure: ExportFileError | None = None
             try:
                 while True:
-                    batch = await anyio.to_thread.run_sync(_take, records)
+                    batch = _take(records)
                     if not batch:
                         break
                     for item in batch:
                         if keep is None or keep(item):
                             yield self._with_file(item)
+                    await anyio.lowlevel.checkpoint()
             except ExportFileError as exc:
                 failure = exc
             finally:

@@ -103,7 +103,7 @@ def safe_file_stem(number: str) -> str:
     is appended, so ``a/b`` and ``a_b`` never share a file.
     """
     text = unicodedata.normalize("NFC", number).strip()
-    stem = _UNSAFE.sub("_", text).lstrip(".").strip("_") or "document"
+    stem = _UNSAFE.sub("_", text).lstrip("._").rstrip("_") or "document"
     stem = stem[:_STEM_LIMIT]
     if stem != text:
         digest = hashlib.sha256(number.encode("utf-8", "surrogatepass")).hexdigest()[:8]

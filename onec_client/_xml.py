@@ -234,6 +234,7 @@ def _open(path: Path) -> IO[bytes]:
 
 def sniff_format(path: Path) -> ExportFormat:
     """Which export this is, from its root element; refuses DOCTYPEs before anything else."""
+    etree.clear_error_log()
     with _open(path) as stream:
         try:
             for _, elem in etree.iterparse(stream, events=("start",), **_HARDENED):
@@ -266,8 +267,17 @@ def _refuse_doctype(elem: etree._Element, path: Path) -> None:
 
 
 def _syntax(exc: etree.XMLSyntaxError, path: Path) -> ExportFileError:
-    message = h.first_line(str(exc.msg or exc), 200)
-    return ExportFileError(f"malformed XML: {message}", path=str(path), line=exc.lineno or None)
+    """The first fatal parser error: iterparse sometimes reports a generic "no element found"
+    while the error log holds the real cause and its line."""
+    message, line = str(exc.msg or exc), exc.lineno or None
+    log: Any = exc.error_log
+    for entry in log:
+        if entry.level_name in ("FATAL", "ERROR"):
+            message, line = entry.message, entry.line or line
+            break
+    return ExportFileError(
+        f"malformed XML: {h.first_line(message, 200)}", path=str(path), line=line
+    )
 
 
 def read_export(
@@ -290,6 +300,7 @@ def read_export(
         tags = ["{*}КоммерческаяИнформация", "{*}Документ"]
     else:
         tags = ["{*}ВыгрузкаB2B", "{*}Взаиморасчеты", "{*}Контрагент", "{*}Документ", "{*}Позиция"]
+    etree.clear_error_log()
     with _open(path) as stream:
         context = etree.iterparse(stream, events=("start", "end"), tag=tags, **_HARDENED)
         try:

@@ -29,7 +29,7 @@ from ._dataset import (
 from ._export import CML_NS, PLAIN_NS, ExportStyle, export_dataset, write_commerceml, write_plain
 from ._faults import FAULT_KINDS, FaultKind, FaultPlan, Quirks
 from ._pdf import make_pdf
-from ._serve import ServedFake, env_lines, serve
+from ._serve import LoopbackFake, ServedFake, env_lines, serve
 from ._wsdl import INTERNAL_ADDRESS, SERVICE, TNS, V8_NS, render_wsdl
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "FaultPlan",
     "GoodsLine",
     "LoggedRequest",
+    "LoopbackFake",
     "Quirks",
     "ServedFake",
     "env_lines",

@@ -62,6 +62,7 @@ _NOT_FOUND_PAGE = (
 @dataclass(frozen=True)
 class LoggedRequest:
     method: str
+    host: str
     path: str
     route: str
     status: int | None
@@ -176,7 +177,11 @@ class FakeOneC:
         await response(scope, receive, send)
 
     def _log(self, request: Request, route: str, status: int | None, user: str | None) -> None:
-        self.log.append(LoggedRequest(request.method, request.url.path, route, status, user))
+        self.log.append(
+            LoggedRequest(
+                request.method, request.url.hostname or "", request.url.path, route, status, user
+            )
+        )
 
 
 async def _drop(send: Send) -> None:

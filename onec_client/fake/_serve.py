@@ -65,26 +65,52 @@ def env_lines(
     return lines
 
 
+class LoopbackFake:
+    """The fake served by uvicorn on 127.0.0.1 in a background thread (port 0 = any free one).
+
+    ``start()`` returns once the socket listens; ``stop()`` shuts the server down and joins the
+    thread. :func:`serve` wraps both in a context manager.
+    """
+
+    def __init__(self, fake: FakeOneC, *, port: int = 0, start_timeout: float = 10.0) -> None:
+        self.fake = fake
+        self._timeout = start_timeout
+        config = uvicorn.Config(
+            fake,
+            host="127.0.0.1",
+            port=port,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="onec-fake", daemon=True)
+
+    def start(self) -> ServedFake:
+        self.fake.on_loopback = True
+        self._thread.start()
+        deadline = time.monotonic() + self._timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the 1C fake did not start on 127.0.0.1")
+            time.sleep(0.01)
+        bound = self._server.servers[0].sockets[0].getsockname()[1]
+        return ServedFake(self.fake, f"http://127.0.0.1:{bound}")
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._timeout)
+        self.fake.on_loopback = False
+
+
 @contextmanager
 def serve(fake: FakeOneC, *, port: int = 0, start_timeout: float = 10.0) -> Iterator[ServedFake]:
-    """Serve ``fake`` with uvicorn on 127.0.0.1 in a background thread; stops on exit."""
-    config = uvicorn.Config(
-        fake, host="127.0.0.1", port=port, log_level="critical", access_log=False, lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="onec-fake", daemon=True)
-    fake.on_loopback = True
-    thread.start()
-    deadline = time.monotonic() + start_timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            fake.on_loopback = False
-            raise RuntimeError("the 1C fake did not start on 127.0.0.1")
-        time.sleep(0.01)
-    bound = server.servers[0].sockets[0].getsockname()[1]
+    """Serve ``fake`` on 127.0.0.1 for the duration of the ``with`` block."""
+    server = LoopbackFake(fake, port=port, start_timeout=start_timeout)
+    served = server.start()
     try:
-        yield ServedFake(fake, f"http://127.0.0.1:{bound}")
+        yield served
     finally:
-        server.should_exit = True
-        thread.join(timeout=start_timeout)
-        fake.on_loopback = False
+        server.stop()
