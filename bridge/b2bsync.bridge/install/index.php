@@ -1,0 +1,150 @@
+<?php
+
+declare(strict_types=1);
+
+use Bitrix\Main\Application;
+use Bitrix\Main\Data\Cache;
+use Bitrix\Main\EventManager;
+use Bitrix\Main\Localization\Loc;
+use Bitrix\Main\ModuleManager;
+
+Loc::loadMessages(__FILE__);
+
+/**
+ * Installer of b2bsync.bridge (class named after the module id, "." → "_", as Bitrix requires).
+ * Install from Settings → Marketplace → Installed solutions, or call DoInstall().
+ *
+ * Installing registers the module, creates the mail dedup table and registers two handlers
+ * (https://training.bitrix24.com/support/training/course/?COURSE_ID=68&CHAPTER_ID=022104):
+ * rest/OnRestServiceBuildDescription → RestService (the b2bsync scope) and
+ * sale/OnSaleStatusOrderChange → OrderEvents (b2b_order_events rows). Every step can run twice.
+ * Uninstalling removes the handlers and the registration and keeps the data (the dedup table and
+ * the template records), so that a reinstall never sends a mail twice.
+ */
+class b2bsync_bridge extends CModule
+{
+    public $MODULE_ID = 'b2bsync.bridge';
+    public $MODULE_VERSION;
+    public $MODULE_VERSION_DATE;
+    public $MODULE_NAME;
+    public $MODULE_DESCRIPTION;
+    public $PARTNER_NAME;
+    public $PARTNER_URI;
+
+    /** @var list<array{0: string, 1: string, 2: string, 3: string, 4: bool}> module, event, class, method, D7 */
+    private const HANDLERS = [
+        ['rest', 'OnRestServiceBuildDescription', '\\B2bsync\\Bridge\\RestService', 'onRestServiceBuildDescription', false],
+        ['sale', 'OnSaleStatusOrderChange', '\\B2bsync\\Bridge\\OrderEvents', 'onSaleStatusOrderChange', true],
+    ];
+
+    public function __construct()
+    {
+        $arModuleVersion = [];
+        include __DIR__ . '/version.php';
+        $this->MODULE_VERSION = $arModuleVersion['VERSION'];
+        $this->MODULE_VERSION_DATE = $arModuleVersion['VERSION_DATE'];
+        $this->MODULE_NAME = Loc::getMessage('B2BSYNC_BRIDGE_MODULE_NAME');
+        $this->MODULE_DESCRIPTION = Loc::getMessage('B2BSYNC_BRIDGE_MODULE_DESCRIPTION');
+        $this->PARTNER_NAME = Loc::getMessage('B2BSYNC_BRIDGE_PARTNER_NAME');
+        $this->PARTNER_URI = Loc::getMessage('B2BSYNC_BRIDGE_PARTNER_URI');
+    }
+
+    public function DoInstall()
+    {
+        global $APPLICATION;
+        if (PHP_VERSION_ID < 80100) {
+            $APPLICATION->ThrowException(Loc::getMessage('B2BSYNC_BRIDGE_INSTALL_PHP'));
+            return false;
+        }
+        foreach (['rest', 'highloadblock'] as $required) {
+            if (!ModuleManager::isModuleInstalled($required)) {
+                $APPLICATION->ThrowException(Loc::getMessage('B2BSYNC_BRIDGE_INSTALL_NEEDS', ['#MODULE#' => $required]));
+                return false;
+            }
+        }
+        if (!$this->InstallDB()) {
+            return false;
+        }
+        ModuleManager::registerModule($this->MODULE_ID);
+        $this->InstallEvents();
+        $this->showStep('B2BSYNC_BRIDGE_INSTALL_TITLE', 'step.php');
+        return true;
+    }
+
+    public function DoUninstall()
+    {
+        $this->UnInstallEvents();
+        ModuleManager::unRegisterModule($this->MODULE_ID);
+        $this->showStep('B2BSYNC_BRIDGE_UNINSTALL_TITLE', 'unstep.php');
+        return true;
+    }
+
+    public function InstallDB()
+    {
+        global $DB, $APPLICATION;
+        if ($DB->TableExists('b2bsync_bridge_mail_dedup')) {
+            return true;
+        }
+        $errors = $DB->RunSQLBatch(__DIR__ . '/db/mysql/install.sql');
+        if ($errors !== false) {
+            $APPLICATION->ThrowException(implode('<br>', (array)$errors));
+            return false;
+        }
+        return true;
+    }
+
+    public function UnInstallDB()
+    {
+        return true;
+    }
+
+    public function InstallEvents()
+    {
+        $this->UnInstallEvents();
+        $events = EventManager::getInstance();
+        foreach (self::HANDLERS as [$module, $event, $class, $method, $d7]) {
+            if ($d7) {
+                $events->registerEventHandler($module, $event, $this->MODULE_ID, $class, $method);
+            } else {
+                $events->registerEventHandlerCompatible($module, $event, $this->MODULE_ID, $class, $method);
+            }
+        }
+        $this->clearRestCache();
+        return true;
+    }
+
+    public function UnInstallEvents()
+    {
+        $events = EventManager::getInstance();
+        foreach (self::HANDLERS as [$module, $event, $class, $method]) {
+            $events->unRegisterEventHandler($module, $event, $this->MODULE_ID, $class, $method);
+        }
+        $this->clearRestCache();
+        return true;
+    }
+
+    public function InstallFiles()
+    {
+        return true;
+    }
+
+    public function UnInstallFiles()
+    {
+        return true;
+    }
+
+    /** The rest module caches the scope list; a new scope shows up once it is cleared. */
+    private function clearRestCache(): void
+    {
+        Cache::clearCache(true, '/rest/');
+    }
+
+    /** The admin panel's result page; nothing when called outside it (e.g. from a script). */
+    private function showStep(string $title, string $file): void
+    {
+        global $APPLICATION;
+        if (defined('ADMIN_SECTION') && ADMIN_SECTION === true && is_object($APPLICATION)) {
+            $APPLICATION->IncludeAdminFile(Loc::getMessage($title), __DIR__ . '/' . $file);
+        }
+    }
+}

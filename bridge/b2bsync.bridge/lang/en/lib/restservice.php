@@ -1,0 +1,22 @@
+<?php
+$MESS['B2BSYNC_BRIDGE_ERROR_ARGUMENT'] = 'Bad parameter: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_NOT_FOUND'] = 'Not found: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_CORE'] = 'Core error: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_METHOD_NOT_FOUND'] = 'Method not found';
+$MESS['B2BSYNC_BRIDGE_ERROR_HLBLOCK_NAME'] = 'Invalid HL-block name: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_HLBLOCK_TABLE_NAME'] = 'Invalid HL-block table name: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_HLBLOCK_EXISTS'] = 'The HL-block or table exists: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_NAME'] = 'Invalid field name: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_EXISTS'] = 'The field exists: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_TYPE'] = 'Unknown field type: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_IMMUTABLE'] = 'This property of a field cannot change: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_INDEX_NAME'] = 'Invalid index name: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_INDEX_CONFLICT'] = 'An index of that name differs: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_INDEX_DUPLICATE_ROWS'] = 'The unique index is impossible, values repeat: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_VALIDATION'] = 'A value does not fit its field: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_DUPLICATE'] = 'A unique index is violated: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_UPSERT_KEY'] = 'Bad KEY: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_UPSERT_AMBIGUOUS'] = 'KEY finds several rows: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_USER_EXISTS'] = 'The user exists: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_USER_ADD'] = 'The user was not created: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_BUSY'] = 'A write of this key is running, retry later: #DETAIL#';

@@ -1,0 +1,22 @@
+<?php
+$MESS['B2BSYNC_BRIDGE_ERROR_ARGUMENT'] = 'Неверный параметр: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_NOT_FOUND'] = 'Не найдено: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_CORE'] = 'Ошибка ядра: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_METHOD_NOT_FOUND'] = 'Метод не найден';
+$MESS['B2BSYNC_BRIDGE_ERROR_HLBLOCK_NAME'] = 'Недопустимое имя HL-блока: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_HLBLOCK_TABLE_NAME'] = 'Недопустимое имя таблицы HL-блока: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_HLBLOCK_EXISTS'] = 'HL-блок или таблица уже существует: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_NAME'] = 'Недопустимое имя поля: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_EXISTS'] = 'Поле уже существует: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_TYPE'] = 'Неизвестный тип поля: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_FIELD_IMMUTABLE'] = 'Свойство поля нельзя изменить: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_INDEX_NAME'] = 'Недопустимое имя индекса: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_INDEX_CONFLICT'] = 'Индекс с таким именем устроен иначе: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_INDEX_DUPLICATE_ROWS'] = 'Уникальный индекс невозможен, значения повторяются: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_VALIDATION'] = 'Значение не подходит полю: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_DUPLICATE'] = 'Нарушение уникального индекса: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_UPSERT_KEY'] = 'Неверный KEY: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_UPSERT_AMBIGUOUS'] = 'KEY находит несколько записей: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_USER_EXISTS'] = 'Пользователь уже существует: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_USER_ADD'] = 'Пользователь не создан: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_BUSY'] = 'Запись с этим ключом уже идёт, повторите позже: #DETAIL#';

@@ -1,0 +1,64 @@
+<?php
+
+declare(strict_types=1);
+
+namespace B2bsync\Bridge;
+
+use B2bsync\Bridge\Core\ApiError;
+use B2bsync\Bridge\Core\ErrorCode;
+use B2bsync\Bridge\Core\UserPort;
+use Bitrix\Main\UserTable;
+
+/**
+ * Site users: lookups through Bitrix\Main\UserTable (D7), groups through CUser::GetUserGroup(),
+ * creation through CUser::Add() so that the site's password policy and login rules apply
+ * (https://dev.1c-bitrix.ru/api_help/main/reference/cuser/add.php).
+ */
+final class Users implements UserPort
+{
+    public function findByEmail(string $email): ?array
+    {
+        $row = UserTable::getList([
+            'select' => ['ID', 'LOGIN', 'EMAIL', 'NAME', 'LAST_NAME', 'ACTIVE'],
+            'filter' => ['=EMAIL' => $email],
+            'order' => ['ID' => 'ASC'],
+            'limit' => 1,
+        ])->fetch();
+        if (!$row) {
+            return null;
+        }
+        return [
+            'ID' => (int)$row['ID'],
+            'LOGIN' => (string)$row['LOGIN'],
+            'EMAIL' => (string)$row['EMAIL'],
+            'NAME' => (string)$row['NAME'],
+            'LAST_NAME' => (string)$row['LAST_NAME'],
+            'ACTIVE' => $row['ACTIVE'] === 'Y',
+            'GROUP_IDS' => array_map('intval', \CUser::GetUserGroup((int)$row['ID'])),
+        ];
+    }
+
+    public function loginExists(string $login): bool
+    {
+        return (bool)UserTable::getList(['select' => ['ID'], 'filter' => ['=LOGIN' => $login], 'limit' => 1])->fetch();
+    }
+
+    public function addUser(array $user): int
+    {
+        $cuser = new \CUser();
+        $id = $cuser->Add([
+            'LOGIN' => $user['LOGIN'],
+            'EMAIL' => $user['EMAIL'],
+            'NAME' => $user['NAME'],
+            'LAST_NAME' => $user['LAST_NAME'],
+            'PASSWORD' => $user['PASSWORD'],
+            'CONFIRM_PASSWORD' => $user['PASSWORD'],
+            'ACTIVE' => 'Y',
+            'GROUP_ID' => $user['GROUP_IDS'],
+        ]);
+        if (!$id) {
+            throw ApiError::of(ErrorCode::USER_ADD, trim(strip_tags(str_replace('<br>', ' ', (string)$cuser->LAST_ERROR))));
+        }
+        return (int)$id;
+    }
+}
