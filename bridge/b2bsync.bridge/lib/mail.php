@@ -78,7 +78,8 @@ final class Mail implements MailPort
             $sites = [];
             $siteRows = \CEventMessage::GetSite((int)$row['ID']);
             while ($site = $siteRows->Fetch()) {
-                $sites[] = (string)$site['LID'];
+                // D7 rows (EventMessageSiteTable) name the site SITE_ID; older cores answered LID
+                $sites[] = (string)($site['SITE_ID'] ?? $site['LID']);
             }
             sort($sites);
             $out[] = [
