@@ -1,7 +1,8 @@
 """The bridge's ``OnSaleStatusOrderChange`` handler: a row in ``b2b_order_events`` per change.
 
-The sale family (or a test) calls :func:`record_status_change` whenever an order's status
-changes, as the sale module fires the event on a real site. Like the PHP handler
+``sale.order.update`` calls :func:`record_status_change` whenever it changes an order's status,
+as the sale module fires the event on a real site; tests call it for changes made elsewhere (the
+admin panel, agents, the 1C exchange). Like the PHP handler
 (``bridge/b2bsync.bridge/lib/orderevents.php``) it does nothing while the block does not exist,
 writes only the fields the block has, and never fails the order's save.
 """
@@ -19,7 +20,9 @@ EVENTS_TABLE = "b2b_order_events"
 def record_status_change(
     site: FakeSite, order_id: int, old: str | None, new: str, user_id: int | None
 ) -> int | None:
-    """Write the event row; its ID, or ``None`` when the events block is not there."""
+    """Write the event row; its ID, or ``None`` when the module or the events block is not there."""
+    if not site.bridge_installed:
+        return None
     state = site.bridge
     block = state.block_by_table(EVENTS_TABLE)
     if block is None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ._api import CallContext, FakeRestError, ListResult
+from ._bridge_events import record_status_change
 from ._filters import php_intval
 from ._sale_common import coerce, fields_param, internalize, list_answer, method, param, state
 from ._sale_fields import ORDER, ORDER_FIELDS, field_infos, settable
@@ -75,8 +76,13 @@ def order_update(ctx: CallContext) -> dict[str, Any]:
     order = existing_order(ctx)
     fields = coerce(ctx, fields_param(ctx), _UPDATE_TYPES)
     now = ctx.site.now()
+    old_status = order.get("statusId")
     if apply_changes(sale, order, fields, now=now, user_id=ctx.user_id):
         save_order(order, now)
+        if order.get("statusId") != old_status:
+            record_status_change(
+                ctx.site, order["id"], old_status, order["statusId"], order.get("empStatusId")
+            )
     return {"order": full_order(sale, order)}
 
 
