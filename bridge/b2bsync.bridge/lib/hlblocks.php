@@ -18,7 +18,7 @@ use Bitrix\Main\DB\SqlQueryException;
  * HL-blocks, their user fields and indexes on a real site.
  *
  * Blocks: Bitrix\Highloadblock\HighloadBlockTable / HighloadBlockLangTable (D7;
- * https://dev.1c-bitrix.ru/api_d7/bitrix/highloadblock/index.php). The block's table is created
+ * https://dev.1c-bitrix.ru/api_d7/bitrix/highloadblock/highloadblocktable/index.php). The block's table is created
  * by HighloadBlockTable::add() itself; a field's column by the highloadblock module's
  * OnAfterUserTypeAdd handler when CUserTypeEntity::Add() runs.
  * Fields: CUserTypeEntity (https://dev.1c-bitrix.ru/api_help/main/reference/cusertypeentity/index.php),

@@ -21,11 +21,10 @@ use Bitrix\Main\Type\DateTime;
 /**
  * Rows of HL-blocks through the block's compiled D7 data class
  * (HighloadBlockTable::compileEntity($id)->getDataClass(); add/update/delete/query,
- * https://dev.1c-bitrix.ru/api_d7/bitrix/highloadblock/classes/index.php).
+ * https://dev.1c-bitrix.ru/api_d7/bitrix/highloadblock/highloadblocktable/index.php).
  *
- * Filters are built as an ORM ConditionTree (where/whereNull/whereIn/whereLike, logic('or'),
- * https://dev.1c-bitrix.ru/api_d7/bitrix/main/entity/query/filter.php) with the contract's NULL
- * semantics spelled out. Files: CRestUtil::saveFile() turns [name, base64] into a file array
+ * Filters are built as an ORM ConditionTree (Query::filter(), where/whereNull/whereIn/whereLike,
+ * logic('or'): the D7 ORM's "filter" chapter) with the contract's NULL semantics spelled out. Files: CRestUtil::saveFile() turns [name, base64] into a file array
  * (the rest module's own helper for "fileData"), the user field type stores it; files a write
  * drops are deleted with CFile::Delete() once the row is saved. The per-key upsert lock is the
  * connection's named lock (Connection::lock(), GET_LOCK on MySQL).

@@ -12,7 +12,6 @@ use Bitrix\Main\SiteTable;
 /**
  * Facts about the site, from D7 tables: SiteTable and LanguageTable (main module),
  * \Bitrix\Sale\Internals\PersonTypeTable when the sale module is installed.
- * Docs: https://dev.1c-bitrix.ru/api_d7/bitrix/main/sitetable/index.php
  */
 final class Site implements SitePort
 {
