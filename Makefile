@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types unit venv clean bench-quick
+.PHONY: demo test lint types unit php venv clean bench-quick
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-test: lint types unit
+php:
+	bash bridge/check.sh
+
+test: lint types php unit
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/bitrix_throughput.py --quick
