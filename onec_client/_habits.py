@@ -28,6 +28,8 @@ _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _HTML_H1 = re.compile(rb"<h1[^>]*>(.*?)</h1>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+_CANONICAL_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+_PLAIN_DECIMAL = re.compile(r"-?\d+(\.\d+)?\Z")
 _INN = re.compile(r"^(\d{10}|\d{12})$")
 _KPP = re.compile(r"^\d{4}[0-9A-Z]{2}\d{3}$")
 _CURRENCY_ALIASES = {
@@ -139,6 +141,8 @@ def parse_guid(value: Any) -> str | None:
     text = as_text(value)
     if text is None:
         return None
+    if _CANONICAL_GUID.match(text):
+        return None if text == ZERO_GUID else text
     text = text.strip().strip("{}")
     if not text:
         return None
@@ -181,6 +185,15 @@ def parse_datetime(value: Any, tz: tzinfo, formats: tuple[str, ...] = ()) -> dat
     text = text.strip()
     if not text or is_empty_date(text):
         return None
+    if not formats and text[:1].isdigit() and text[4:5] == "-":
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if parsed.year == 1:
+                return None
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
     js = _JS_DATE.match(text.replace("\\/", "/"))
     if js:
         return datetime.fromtimestamp(int(js.group(1)) / 1000, tz=UTC)
@@ -219,6 +232,13 @@ def parse_date(value: Any, tz: tzinfo, formats: tuple[str, ...] = ()) -> date | 
 
 def combine_date_time(day: Any, clock: Any, tz: tzinfo) -> datetime | None:
     """CommerceML splits ``Дата`` (2024-03-01) and ``Время`` (10:15:00)."""
+    if isinstance(day, str) and isinstance(clock, str) and len(day) == 10 and day[4:5] == "-":
+        try:
+            joined = datetime.fromisoformat(f"{day}T{clock.strip()}")
+        except ValueError:
+            pass
+        else:
+            return None if joined.year == 1 else joined.replace(tzinfo=tz)
     moment = parse_datetime(day, tz)
     if moment is None or clock is None:
         return moment
@@ -249,7 +269,9 @@ def parse_decimal(value: Any) -> Decimal | None:
     elif isinstance(value, float):
         raise ValueError("amount arrived as a binary float; refusing to round it")
     elif isinstance(value, str):
-        text = value.translate(_GROUPING).replace(",", ".")
+        text = value
+        if not _PLAIN_DECIMAL.match(text):
+            text = value.translate(_GROUPING).replace(",", ".")
         if not text:
             return None
         try:

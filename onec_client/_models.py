@@ -10,27 +10,25 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
-
-from ._habits import parse_guid
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 RecordKind = Literal["counterparty", "document", "credit", "file"]
 
 
-def _canonical_guid(value: str) -> str:
-    guid = parse_guid(value)
-    if guid is None:
-        raise ValueError("a GUID is required here (empty or all-zero given)")
-    return guid
-
-
-Guid = Annotated[str, AfterValidator(_canonical_guid)]
+Guid = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(?!0{8}-0{4}-0{4}-0{4}-0{12}$)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    ),
+]
+"""A canonical lowercase GUID that is not the all-zero "no reference" one (the normaliser makes
+every 1C spelling canonical before a model sees it)."""
 
 
 class DocType(StrEnum):
@@ -73,9 +71,12 @@ _DOC_TYPE_ALIASES: dict[str, DocType] = {
 }
 
 
-def parse_doc_type(value: str, extra: dict[str, DocType] | None = None) -> DocType:
+def parse_doc_type(value: str, extra: Mapping[str, DocType] | None = None) -> DocType:
     """Map what a 1C configuration calls a document onto the five kinds the cabinet shows."""
     folded = value.strip().casefold()
+    known = _DOC_TYPE_ALIASES.get(folded)
+    if known is not None and not extra:
+        return known
     if extra:
         for alias, kind in extra.items():
             if alias.strip().casefold() == folded:
@@ -112,7 +113,7 @@ def safe_file_stem(number: str) -> str:
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", regex_engine="python-re")
     kind: ClassVar[RecordKind]
 
     @property
@@ -227,7 +228,7 @@ class DocumentFile(BaseModel):
     1C declared, or what the first bytes show (``%PDF`` → ``application/pdf``).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, regex_engine="python-re")
 
     document_guid: Guid
     content_type: str

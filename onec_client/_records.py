@@ -42,9 +42,10 @@ def json_raw(record: Any) -> str:
     return json.dumps(record, ensure_ascii=False, default=str)[:RAW_LIMIT]
 
 
-def _field(name: str, parse: Callable[[Any], Any], value: Any) -> Any:
+def _field(name: str, parse: Callable[..., Any], value: Any, *args: Any) -> Any:
+    """``parse(value, *args)``; a ValueError becomes a reason naming the field."""
     try:
-        return parse(value)
+        return parse(value, *args)
     except ValueError as exc:
         raise _Bad(f"{name}: {exc}") from None
 
@@ -60,9 +61,7 @@ class Normaliser:
     # --- helpers ------------------------------------------------------------------------------
 
     def _when(self, name: str, value: Any) -> datetime | None:
-        moment: datetime | None = _field(
-            name, lambda v: h.parse_datetime(v, self.tz, self.date_formats), value
-        )
+        moment: datetime | None = _field(name, h.parse_datetime, value, self.tz, self.date_formats)
         return moment
 
     def _quarantine(
@@ -106,10 +105,8 @@ class Normaliser:
             elif fields.get("deleted") is not None:
                 active = not _field("deleted", h.parse_bool, fields["deleted"])
             return Counterparty(
-                guid=_field(
-                    "guid", lambda v: h.require_guid(v, "counterparty GUID"), fields.get("guid")
-                ),
-                name=_field("name", lambda v: h.parse_name(v, "name"), fields.get("name")),
+                guid=_field("guid", h.require_guid, fields.get("guid"), "counterparty GUID"),
+                name=_field("name", h.parse_name, fields.get("name"), "name"),
                 inn=_field("inn", h.parse_inn, fields.get("inn")),
                 kpp=_field("kpp", h.parse_kpp, fields.get("kpp")),
                 active=active,
@@ -133,33 +130,40 @@ class Normaliser:
         *,
         expected_counterparty: str | None = None,
     ) -> DocumentItem:
+        # The hot path of every adapter: one try block, ``at`` names the field being read.
+        at = "guid"
+        get = fields.get
         try:
-            guid = _field("guid", lambda v: h.require_guid(v, "document GUID"), fields.get("guid"))
-            owner = _field(
-                "counterparty",
-                lambda v: h.require_guid(v, "document's counterparty"),
-                fields.get("counterparty"),
-            )
+            guid = h.require_guid(get("guid"), "document GUID")
+            at = "counterparty"
+            owner = h.require_guid(get("counterparty"), "document's counterparty")
             if expected_counterparty is not None and owner != expected_counterparty:
-                raise _Bad(
-                    f"counterparty: document belongs to {owner}, asked for {expected_counterparty}"
-                )
-            type_text = _field(
-                "type", lambda v: h.parse_name(v, "document type"), fields.get("type")
-            )
-            doc_type = _field("type", lambda v: parse_doc_type(v, dict(self.doc_types)), type_text)
-            display, number = _field("number", h.split_number, fields.get("number"))
-            when = _field(
-                "date",
-                lambda v: (
-                    h.combine_date_time(v, fields.get("time"), self.tz)
-                    if fields.get("time") is not None
-                    else h.parse_datetime(v, self.tz, self.date_formats)
-                ),
-                fields.get("date"),
-            )
+                raise ValueError(f"document belongs to {owner}, asked for {expected_counterparty}")
+            at = "type"
+            doc_type = parse_doc_type(h.parse_name(get("type"), "document type"), self.doc_types)
+            at = "number"
+            display, number = h.split_number(get("number"))
+            at = "date"
+            clock = get("time")
+            if clock is not None:
+                when = h.combine_date_time(get("date"), clock, self.tz)
+            else:
+                when = h.parse_datetime(get("date"), self.tz, self.date_formats)
             if when is None:
-                raise _Bad("date: document date is missing (empty or 0001-01-01)")
+                raise ValueError("document date is missing (empty or 0001-01-01)")
+            at = "amount"
+            amount = h.parse_decimal(get("amount"))
+            at = "currency"
+            currency = h.parse_currency(get("currency"))
+            at = "order_ref"
+            order_ref = h.parse_reference(get("order_ref"))
+            at = "has_file"
+            has_file = bool(h.parse_bool(get("has_file")))
+            at = "deleted"
+            deleted = bool(h.parse_bool(get("deleted")))
+            at = "changed_at"
+            changed_at = h.parse_datetime(get("changed_at"), self.tz, self.date_formats)
+            at = "record"
             return Document(
                 guid=guid,
                 counterparty_guid=owner,
@@ -167,22 +171,25 @@ class Normaliser:
                 number=number,
                 number_display=display,
                 date=when,
-                amount=_field("amount", h.parse_decimal, fields.get("amount")),
-                currency=_field("currency", h.parse_currency, fields.get("currency")),
-                order_ref=_field("order_ref", h.parse_reference, fields.get("order_ref")),
-                has_file=bool(_field("has_file", h.parse_bool, fields.get("has_file"))),
-                deleted=bool(_field("deleted", h.parse_bool, fields.get("deleted"))),
-                changed_at=self._when("changed_at", fields.get("changed_at")),
+                amount=amount,
+                currency=currency,
+                order_ref=order_ref,
+                has_file=has_file,
+                deleted=deleted,
+                changed_at=changed_at,
             )
-        except (_Bad, ValidationError) as exc:
-            return self._quarantine(
-                "document",
-                fields=fields,
-                raw=raw,
-                reason=_reason(exc),
-                origin=origin,
-                key_field="guid",
-            )
+        except ValidationError as exc:
+            reason = _reason(exc)
+        except ValueError as exc:
+            reason = f"{at}: {exc}"
+        return self._quarantine(
+            "document",
+            fields=fields,
+            raw=raw,
+            reason=reason,
+            origin=origin,
+            key_field="guid",
+        )
 
     def credit(
         self,
@@ -194,9 +201,7 @@ class Normaliser:
     ) -> CreditItem:
         try:
             owner = _field(
-                "counterparty",
-                lambda v: h.require_guid(v, "counterparty GUID"),
-                fields.get("counterparty"),
+                "counterparty", h.require_guid, fields.get("counterparty"), "counterparty GUID"
             )
             if expected_counterparty is not None and owner != expected_counterparty:
                 raise _Bad(
@@ -216,8 +221,10 @@ class Normaliser:
                 overdue_amount=overdue if overdue is not None else Decimal(0),
                 overdue_since=_field(
                     "overdue_since",
-                    lambda v: h.parse_date(v, self.tz, self.date_formats),
+                    h.parse_date,
                     fields.get("overdue_since"),
+                    self.tz,
+                    self.date_formats,
                 ),
                 currency=_field("currency", h.parse_currency, fields.get("currency")),
                 as_of=self._when("as_of", fields.get("as_of")),

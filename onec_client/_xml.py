@@ -14,7 +14,9 @@ raises :class:`ExportFileError` with the line number (records before that line w
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Generator, Iterator
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -51,6 +53,16 @@ def _local(tag: Any) -> str:
     return tag[tag.rfind("}") + 1 :]
 
 
+@cache
+def _qualified(ns: str) -> dict[str, str]:
+    """CommerceML element names in one namespace (``""`` maps to the namespace itself)."""
+    names = (
+        "Ид Номер Дата Время ХозОперация Сумма Валюта Контрагенты Контрагент "
+        "ЗначенияРеквизитов Наименование Значение"
+    )
+    return {"": ns, **{name: ns + name for name in names.split()}}
+
+
 def _scalar(child: etree._Element) -> Any:
     """Text of a leaf; a structure where a value was expected is passed on as a dict so the
     normaliser reports "expected text, got an object"."""
@@ -83,42 +95,39 @@ class _Reader:
         generated_fallback: datetime | None,
     ) -> None:
         self.path = path
+        self.name = path.name
         self.norm = normaliser
         self.kinds = frozenset(kinds)
         self.generated_at: datetime | None = generated_fallback
-        self.credit_as_of: Any = None
         self.seen_parties: set[str] = set()
 
     def origin(self, elem: etree._Element) -> str:
-        return f"{self.path.name}:{elem.sourceline}"
+        return f"{self.name}:{elem.sourceline}"
 
     # --- CommerceML ----------------------------------------------------------------------------
 
-    def cml_document(self, elem: etree._Element) -> Iterator[Item]:
-        values: dict[str, Any] = {}
+    def cml_document(self, elem: etree._Element) -> list[Item]:
+        tag = elem.tag
+        ns = tag[: tag.find("}") + 1] if isinstance(tag, str) and tag[:1] == "{" else ""
+        q = _qualified(ns)
+        children = {c.tag: c for c in elem}
         requisites: dict[str, Any] = {}
-        party: dict[str, Any] = {}
-        for child in elem:
-            name = _local(child.tag)
-            if not name:
-                continue
-            if name == "Контрагенты":
-                party = self._cml_party(child)
-            elif name == "ЗначенияРеквизитов":
-                for item in child:
-                    label = text = None
-                    for part in item:
-                        part_name = _local(part.tag)
-                        if part_name == "Наименование":
-                            label = part.text
-                        elif part_name == "Значение":
-                            text = _scalar(part)
-                    if label:
-                        requisites[label.strip().casefold()] = text
-            elif name != "Товары":
-                values[name] = _scalar(child)
+        block = children.get(q["ЗначенияРеквизитов"])
+        if block is not None:
+            for item in block:
+                label = text = None
+                for part in item:
+                    if part.tag == q["Наименование"]:
+                        label = part.text
+                    elif part.tag == q["Значение"]:
+                        text = _scalar(part)
+                if label:
+                    requisites[label.strip().casefold()] = text
+        party = self._cml_party(children.get(q["Контрагенты"]), q)
         origin = self.origin(elem)
         raw = _raw(elem)
+        generated = self.generated_at
+        out: list[Item] = []
         if "counterparty" in self.kinds and party:
             guid = party.get("Ид")
             try:
@@ -127,45 +136,60 @@ class _Reader:
                 key = None
             if key is not None and key not in self.seen_parties:
                 self.seen_parties.add(key)
-                yield self.norm.counterparty(
-                    {
-                        "guid": guid,
-                        "name": party.get("Наименование") or party.get("ОфициальноеНаименование"),
-                        "inn": party.get("ИНН"),
-                        "kpp": party.get("КПП"),
-                        "changed_at": self.generated_at,
-                    },
-                    raw,
-                    origin,
+                out.append(
+                    self.norm.counterparty(
+                        {
+                            "guid": guid,
+                            "name": party.get("Наименование")
+                            or party.get("ОфициальноеНаименование"),
+                            "inn": party.get("ИНН"),
+                            "kpp": party.get("КПП"),
+                            "changed_at": generated,
+                        },
+                        raw,
+                        origin,
+                    )
                 )
         if "document" not in self.kinds:
-            return
+            return out
+
+        def value(name: str) -> Any:
+            child = children.get(q[name])
+            return None if child is None else _scalar(child)
+
         order_ref = next((requisites[k] for k in _ORDER_REQUISITES if k in requisites), None)
-        yield self.norm.document(
-            {
-                "guid": values.get("Ид"),
-                "counterparty": party.get("Ид"),
-                "type": requisites.get("виддокумента") or values.get("ХозОперация"),
-                "number": values.get("Номер"),
-                "date": values.get("Дата"),
-                "time": values.get("Время"),
-                "amount": values.get("Сумма"),
-                "currency": values.get("Валюта"),
-                "order_ref": order_ref,
-                "deleted": requisites.get("пометкаудаления"),
-                "changed_at": self.generated_at,
-            },
-            raw,
-            origin,
+        out.append(
+            self.norm.document(
+                {
+                    "guid": value("Ид"),
+                    "counterparty": party.get("Ид"),
+                    "type": requisites.get("виддокумента") or value("ХозОперация"),
+                    "number": value("Номер"),
+                    "date": value("Дата"),
+                    "time": value("Время"),
+                    "amount": value("Сумма"),
+                    "currency": value("Валюта"),
+                    "order_ref": order_ref,
+                    "deleted": requisites.get("пометкаудаления"),
+                    "changed_at": generated,
+                },
+                raw,
+                origin,
+            )
         )
+        return out
 
     @staticmethod
-    def _cml_party(block: etree._Element) -> dict[str, Any]:
+    def _cml_party(block: etree._Element | None, q: dict[str, str]) -> dict[str, Any]:
+        """The buyer among the document's counterparties (else the first one)."""
+        if block is None:
+            return {}
+        cut = len(q[""])
         parties: list[dict[str, Any]] = []
         for candidate in block:
-            if _local(candidate.tag) != "Контрагент":
+            if candidate.tag != q["Контрагент"]:
                 continue
-            parties.append({_local(c.tag): _scalar(c) for c in candidate if _local(c.tag)})
+            parties.append({c.tag[cut:]: _scalar(c) for c in candidate if isinstance(c.tag, str)})
         for party in parties:
             role = party.get("Роль")
             if isinstance(role, str) and role.strip().casefold() in _BUYER_ROLES:
@@ -174,8 +198,10 @@ class _Reader:
 
     # --- plain ---------------------------------------------------------------------------------
 
-    def plain_record(self, elem: etree._Element, name: str) -> Iterator[Item]:
-        values = {_local(c.tag): _scalar(c) for c in elem if _local(c.tag)}
+    def plain_record(
+        self, elem: etree._Element, name: str, parent: etree._Element
+    ) -> Iterator[Item]:
+        values = {_local(c.tag): _scalar(c) for c in elem if isinstance(c.tag, str)}
         origin = self.origin(elem)
         raw = _raw(elem)
         if name == "Контрагент" and "counterparty" in self.kinds:
@@ -218,7 +244,7 @@ class _Reader:
                     "overdue_amount": values.get("СуммаПросроченнойЗадолженности"),
                     "overdue_since": values.get("ДатаВозникновенияПросрочки"),
                     "currency": values.get("Валюта"),
-                    "as_of": values.get("НаДату") or self.credit_as_of or self.generated_at,
+                    "as_of": values.get("НаДату") or parent.get("НаДату") or self.generated_at,
                 },
                 raw,
                 origin,
@@ -234,12 +260,27 @@ def _open(path: Path) -> IO[bytes]:
 
 def sniff_format(path: Path) -> ExportFormat:
     """Which export this is, from its root element; refuses DOCTYPEs before anything else."""
+    return _sniff(path).format
+
+
+@dataclass(frozen=True)
+class _Head:
+    format: ExportFormat
+    ns: str
+    """The root's namespace as a tag prefix: ``{urn:…}`` or ``""``."""
+    generated: str | None
+    line: int
+
+
+def _sniff(path: Path) -> _Head:
+    """Read up to the root element: its format, namespace and ``ДатаФормирования``."""
     etree.clear_error_log()
     with _open(path) as stream:
         try:
             for _, elem in etree.iterparse(stream, events=("start",), **_HARDENED):
                 _refuse_doctype(elem, path)
-                name = _local(elem.tag)
+                tag = elem.tag
+                name = _local(tag)
                 if name not in _ROOTS:
                     raise ExportFileError(
                         f"not a 1C export: root element <{name}> "
@@ -247,7 +288,12 @@ def sniff_format(path: Path) -> ExportFormat:
                         path=str(path),
                         line=elem.sourceline,
                     )
-                return _ROOTS[name]
+                return _Head(
+                    _ROOTS[name],
+                    tag[: len(tag) - len(name)],
+                    elem.get("ДатаФормирования"),
+                    elem.sourceline or 1,
+                )
         except etree.XMLSyntaxError as exc:
             raise _syntax(exc, path) from exc
     raise ExportFileError("empty file: no root element", path=str(path), line=1)
@@ -293,53 +339,49 @@ def read_export(
     (or ``generated_fallback``, e.g. the file's mtime). Raises :class:`ExportFileError` when the
     file as a whole cannot be read on.
     """
-    fmt = sniff_format(path)
-    norm = Normaliser(tz)
-    reader = _Reader(path, norm, kinds, generated_fallback)
-    if fmt == "commerceml":
-        tags = ["{*}КоммерческаяИнформация", "{*}Документ"]
+    head = _sniff(path)
+    reader = _Reader(path, Normaliser(tz), kinds, generated_fallback)
+    if head.generated:
+        try:
+            reader.generated_at = h.parse_datetime(head.generated, tz) or generated_fallback
+        except ValueError:
+            yield Quarantined(
+                kind="file",
+                raw=path.name,
+                reason=f"ДатаФормирования is not a date: {head.generated[:40]}",
+                origin=f"{path.name}:{head.line}",
+            )
+    ns = head.ns
+    if head.format == "commerceml":
+        records = ["Документ"]
+        parents = {"КоммерческаяИнформация", "Контейнер"}
     else:
-        tags = ["{*}ВыгрузкаB2B", "{*}Взаиморасчеты", "{*}Контрагент", "{*}Документ", "{*}Позиция"]
+        records = ["Контрагент", "Документ", "Позиция"]
+        parents = {"Контрагенты", "Документы", "Взаиморасчеты"}
+    # Records are matched in the root's namespace (and, for hand-made files, in none): exact
+    # tags and end events only keep libxml2 from calling back into Python for anything else.
+    tags = [ns + name for name in records] + (records if ns else [])
+    allowed = {ns + name for name in parents} | parents
     etree.clear_error_log()
     with _open(path) as stream:
-        context = etree.iterparse(stream, events=("start", "end"), tag=tags, **_HARDENED)
+        context = etree.iterparse(stream, events=("end",), tag=tags, **_HARDENED)
         try:
-            yield from _walk(context, reader, fmt, path)
+            yield from _walk(context, reader, head.format == "commerceml", allowed)
         except etree.XMLSyntaxError as exc:
             raise _syntax(exc, path) from exc
 
 
-def _walk(context: Any, reader: _Reader, fmt: ExportFormat, path: Path) -> Iterator[Item]:
-    for event, elem in context:
-        name = _local(elem.tag)
-        if event == "start":
-            if name in _ROOTS:
-                _refuse_doctype(elem, path)
-                stamp = elem.get("ДатаФормирования")
-                if stamp:
-                    try:
-                        reader.generated_at = h.parse_datetime(stamp, reader.norm.tz)
-                    except ValueError:
-                        yield _file_note(path, elem, f"ДатаФормирования is not a date: {stamp}")
-            elif name == "Взаиморасчеты":
-                reader.credit_as_of = elem.get("НаДату")
-            continue
-        if name in _ROOTS or name == "Взаиморасчеты":
-            continue
+def _walk(context: Any, reader: _Reader, cml: bool, allowed: set[str]) -> Iterator[Item]:
+    checked = False
+    for _, elem in context:
+        if not checked:
+            _refuse_doctype(elem, reader.path)
+            checked = True
         parent = elem.getparent()
-        if fmt == "commerceml":
-            if parent is None or _local(parent.tag) not in ("КоммерческаяИнформация", "Контейнер"):
-                continue
+        if parent is None or parent.tag not in allowed:
+            continue
+        if cml:
             yield from reader.cml_document(elem)
         else:
-            section = _local(parent.tag) if parent is not None else ""
-            if section not in ("Контрагенты", "Документы", "Взаиморасчеты"):
-                continue
-            yield from reader.plain_record(elem, name)
+            yield from reader.plain_record(elem, _local(elem.tag), parent)
         _release(elem)
-
-
-def _file_note(path: Path, elem: etree._Element, reason: str) -> Quarantined:
-    return Quarantined(
-        kind="file", raw=path.name, reason=reason, origin=f"{path.name}:{elem.sourceline}"
-    )

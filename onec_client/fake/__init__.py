@@ -25,6 +25,8 @@ from ._dataset import (
     FakeDocument,
     GoodsLine,
     generate,
+    make_document,
+    stream_documents,
 )
 from ._export import CML_NS, PLAIN_NS, ExportStyle, export_dataset, write_commerceml, write_plain
 from ._faults import FAULT_KINDS, FaultKind, FaultPlan, Quirks
@@ -64,9 +66,11 @@ __all__ = [
     "env_lines",
     "export_dataset",
     "generate",
+    "make_document",
     "make_pdf",
     "render_wsdl",
     "serve",
+    "stream_documents",
     "write_commerceml",
     "write_plain",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -169,6 +170,44 @@ def _lines(rng: random.Random) -> list[GoodsLine]:
     return out
 
 
+def make_document(
+    rng: random.Random, counterparty: str, sequence: int, *, with_lines: bool = True
+) -> FakeDocument:
+    """One document of ``counterparty`` drawn from ``rng``; ``sequence`` numbers it."""
+    doc_type = rng.choice(list(KINDS_1C))
+    day = BASE_DATE + timedelta(days=rng.randint(0, 170), minutes=rng.randint(0, 600))
+    lines = _lines(rng) if with_lines and doc_type != "reconciliation" else []
+    amount = (
+        sum((line.total for line in lines), Decimal("0.00"))
+        if lines
+        else (Decimal(rng.randint(10_000, 500_000_000)) / 100).quantize(Decimal("0.01"))
+    )
+    return FakeDocument(
+        guid=_guid(rng),
+        counterparty=counterparty,
+        type=doc_type,
+        number=f"{_PREFIX[doc_type]}-{sequence:05d}",
+        date=day.replace(microsecond=0),
+        amount=None if doc_type == "reconciliation" else amount,
+        currency="RUB",
+        order_ref=(_guid(rng) if doc_type in ("invoice", "waybill", "upd") else None),
+        has_file=doc_type == "reconciliation" or rng.random() < 0.9,
+        deleted=False,
+        changed_at=(day + timedelta(hours=rng.randint(0, 48))).replace(microsecond=0),
+        lines=lines,
+    )
+
+
+def stream_documents(seed: int, counterparties: list[str]) -> Iterator[FakeDocument]:
+    """An endless, seeded stream of documents spread over ``counterparties`` (for files of
+    any size: nothing is kept)."""
+    rng = random.Random(seed)  # noqa: S311  (deterministic test data, not secrets)
+    sequence = 0
+    while True:
+        sequence += 1
+        yield make_document(rng, rng.choice(counterparties), sequence)
+
+
 def generate(
     seed: int = 1, counterparties: int = 5, documents: int = 4, *, with_lines: bool = True
 ) -> Dataset:
@@ -201,28 +240,7 @@ def generate(
         data.counterparties[party.guid] = party
         for _ in range(documents):
             number_seq += 1
-            doc_type = rng.choice(list(KINDS_1C))
-            day = BASE_DATE + timedelta(days=rng.randint(0, 170), minutes=rng.randint(0, 600))
-            lines = _lines(rng) if with_lines else []
-            amount = (
-                sum((line.total for line in lines), Decimal("0.00"))
-                if lines
-                else (Decimal(rng.randint(10_000, 500_000_000)) / 100).quantize(Decimal("0.01"))
-            )
-            doc = FakeDocument(
-                guid=_guid(rng),
-                counterparty=party.guid,
-                type=doc_type,
-                number=f"{_PREFIX[doc_type]}-{number_seq:05d}",
-                date=day.replace(microsecond=0),
-                amount=None if doc_type == "reconciliation" else amount,
-                currency="RUB",
-                order_ref=(_guid(rng) if doc_type in ("invoice", "waybill", "upd") else None),
-                has_file=doc_type == "reconciliation" or rng.random() < 0.9,
-                deleted=False,
-                changed_at=(day + timedelta(hours=rng.randint(0, 48))).replace(microsecond=0),
-                lines=lines if doc_type != "reconciliation" else [],
-            )
+            doc = make_document(rng, party.guid, number_seq, with_lines=with_lines)
             data.documents[doc.guid] = doc
         case = index % 4
         limit = None if case == 3 else Decimal(rng.randint(1, 20) * 100_000)
