@@ -1,0 +1,80 @@
+"""`b2bsync sandbox` prints the webhook and the settings lines; the doctor follows them."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from b2bsync.cli._main import main
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
+    env_file = tmp_path / "sandbox.env"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "b2bsync.cli._main",
+            "sandbox",
+            "--port",
+            "0",
+            "--orders",
+            "20",
+            "--secret",
+            "s4ndb0xs3cr3t",
+            "--env-file",
+            str(env_file),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        lines = [proc.stdout.readline().strip() for _ in range(2)]
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/rest/1/s4ndb0xs3cr3t/")
+        assert lines[0] == f"B2BSYNC_BITRIX__WEBHOOK_URL={url}"
+        assert lines[1] == "B2BSYNC_BITRIX__RATE_LIMIT=standard"
+        for _ in range(50):
+            if env_file.exists() and env_file.read_text():
+                break
+            time.sleep(0.1)
+        assert env_file.read_text().splitlines() == lines
+        env = dict(os.environ)
+        env.update(line.split("=", 1) for line in lines)
+        doctor = subprocess.run(
+            [sys.executable, "-m", "b2bsync.cli._main", "doctor"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+        assert "✓ site reachable, webhook accepted" in doctor.stdout
+        assert "✓ bridge module" in doctor.stdout
+        assert "✗ schema in sync" in doctor.stdout
+        assert doctor.returncode == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+
+
+def test_sandbox_bad_options_exit_2(capsys):
+    assert main(["sandbox", "--rate-limit", "turbo"]) == 2
+    assert "unknown rate-limit profile" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["sandbox", "--fault-rate", "2"], ["sandbox", "--orders", "-1"]])
+def test_sandbox_rejects_out_of_range_values(args, capsys):
+    assert main(args) == 2
