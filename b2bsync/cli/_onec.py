@@ -16,6 +16,7 @@ import typer
 
 from onec_client import (
     ExportFileError,
+    OneCConfigError,
     OneCError,
     OneCSource,
     Quarantined,
@@ -25,7 +26,7 @@ from onec_client import (
 )
 from onec_client._habits import parse_guid
 
-from .._errors import B2BSyncError, UsageError
+from .._errors import B2BSyncError, ConfigError, UsageError
 from ._app import app
 from ._context import app_context
 
@@ -82,6 +83,13 @@ class _Tally:
         )
 
 
+def _app_error(kind: str, exc: OneCError) -> B2BSyncError:
+    """A configuration mistake exits 2, anything else 1."""
+    if isinstance(exc, OneCConfigError):
+        return ConfigError(f"1C {kind} source: {exc}")
+    return B2BSyncError(f"1C {kind} source: {exc}")
+
+
 @onec_app.command("check")
 def check(ctx: typer.Context) -> None:
     """Check that the configured 1C source is reachable and accepts the credentials."""
@@ -96,7 +104,7 @@ def check(ctx: typer.Context) -> None:
         lines = anyio.run(run)
     except OneCError as exc:
         typer.echo(f"✗ 1C {config.kind} source: {exc}")
-        raise B2BSyncError(f"1C {config.kind} source: {exc}") from exc
+        raise _app_error(config.kind, exc) from exc
     for line in lines:
         typer.echo(f"✓ {line}")
 
@@ -188,5 +196,5 @@ def fetch(
         anyio.run(run)
     except OneCError as exc:
         tally.summary(as_json, source=config.kind, feed=feed.value, error=str(exc))
-        raise B2BSyncError(f"1C {config.kind} source: {exc}") from exc
+        raise _app_error(config.kind, exc) from exc
     tally.summary(as_json, source=config.kind, feed=feed.value)

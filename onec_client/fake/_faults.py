@@ -14,7 +14,7 @@ FAULT_KINDS: tuple[FaultKind, ...] = ("500", "html", "drop", "fault", "timeout")
 class Quirks:
     """1C habits the fake can show (all off by default: the clean contract).
 
-    * ``bom`` — UTF-8 BOM before JSON bodies and export files.
+    * ``bom`` — UTF-8 BOM before JSON bodies, SOAP answers and export files.
     * ``padded_numbers`` — document numbers padded with spaces to 11 characters.
     * ``empty_values`` — all-zero GUIDs and ``0001-01-01T00:00:00`` where 1C has no value.
     * ``windows1251`` — bodies and files in windows-1251 (declared), as some 1C code writes them.

@@ -151,9 +151,10 @@ async def call(fake: FakeOneC, request: Request, _: dict[str, str]) -> Response:
         f"</m:{name}Response></soap:Body></soap:Envelope>"
     )
     media = "application/soap+xml" if version == "1.2" else "text/xml"
-    return Response(
-        text.encode(charset, "xmlcharrefreplace"), 200, media_type=f"{media}; charset={charset}"
-    )
+    body = text.encode(charset, "xmlcharrefreplace")
+    if fake.quirks.bom and not fake.quirks.windows1251:
+        body = b"\xef\xbb\xbf" + body
+    return Response(body, 200, media_type=f"{media}; charset={charset}")
 
 
 def _counterparty_of(fake: FakeOneC, value: str | None) -> str | None:

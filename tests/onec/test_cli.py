@@ -126,6 +126,14 @@ def test_check_unconfigured_or_incomplete_exits_2(monkeypatch, capsys):
     assert main(["onec", "check"]) == 2
 
 
+@pytest.mark.parametrize("url", ["nonsense", "ftp://1c.local/hs/b2b/v1"])
+def test_check_with_a_bad_url_is_a_configuration_error(monkeypatch, capsys, url):
+    monkeypatch.setenv("B2BSYNC_ONEC__KIND", "http")
+    monkeypatch.setenv("B2BSYNC_ONEC__URL", url)
+    assert main(["onec", "check"]) == 2
+    assert "bad 1C URL" in capsys.readouterr().err
+
+
 def test_check_xml_folder(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("B2BSYNC_ONEC__KIND", "xml")
     monkeypatch.setenv("B2BSYNC_ONEC__DIRECTORY", str(tmp_path))

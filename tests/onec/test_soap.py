@@ -96,6 +96,15 @@ async def test_values_are_normalised_like_every_other_adapter(fake, soap_source)
     assert all(c.overdue_since is None for c in credit if not c.overdue)
 
 
+async def test_bom_before_soap_answers_and_files(fake, soap_source):
+    fake.quirks.bom = True
+    doc = next(d for d in fake.data.documents.values() if d.has_file)
+    async with soap_source() as source:
+        assert len(await collect(source.counterparties())) == 6
+        async with source.open_file(doc.guid) as file:
+            assert await file.read() == fake.pdf(doc)
+
+
 async def test_windows_1251_answers(fake, soap_source):
     fake.quirks.windows1251 = True
     async with soap_source() as source:
