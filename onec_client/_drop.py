@@ -31,7 +31,6 @@ import structlog
 from . import _habits as h
 from ._config import XmlDropConfig
 from ._errors import ExportFileError, OneCConfigError, OneCFileUnavailable
-from ._http import guid_of
 from ._models import (
     CounterpartyItem,
     CreditItem,
@@ -40,6 +39,7 @@ from ._models import (
     DocumentItem,
     Quarantined,
     RecordKind,
+    document_guid,
 )
 from ._source import CheckReport, OneCSource
 from ._xml import read_export
@@ -177,7 +177,7 @@ class XmlDropSource(OneCSource):
             yield item
 
     def open_file(self, document: Document | str) -> Any:
-        return self._open_file(guid_of(document))
+        return self._open_file(document_guid(document))
 
     @asynccontextmanager
     async def _open_file(self, guid: str) -> AsyncIterator[DocumentFile]:

@@ -133,7 +133,7 @@ def as_text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, int | Decimal):
         return str(value)
-    raise ValueError(f"expected text, got {type(value).__name__}")
+    raise ValueError(f"expected text, got {_kind(value)}")
 
 
 def parse_guid(value: Any) -> str | None:
@@ -222,6 +222,20 @@ def _parse_russian(text: str) -> datetime:
     raise ValueError(f"not a date: {text[:40]!r}")
 
 
+def local_naive(moment: datetime, tz: tzinfo) -> datetime:
+    """A cursor as 1C expects it: the wall-clock time in the infobase's zone, without offset."""
+    local = moment.astimezone(tz) if moment.tzinfo is not None else moment
+    return local.replace(tzinfo=None, microsecond=0)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a structure"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
+
+
 def parse_date(value: Any, tz: tzinfo, formats: tuple[str, ...] = ()) -> date | None:
     """A calendar date (overdue since…); a date-time is taken in the 1C time zone."""
     moment = parse_datetime(value, tz, formats)
@@ -279,7 +293,7 @@ def parse_decimal(value: Any) -> Decimal | None:
         except InvalidOperation:
             raise ValueError(f"not an amount: {value[:40]!r}") from None
     else:
-        raise ValueError(f"expected an amount, got {type(value).__name__}")
+        raise ValueError(f"expected an amount, got {_kind(value)}")
     if not result.is_finite():
         raise ValueError(f"not a finite amount: {value!r}")
     return result

@@ -40,6 +40,7 @@ from ._models import (
     DocumentItem,
     Quarantined,
     RecordKind,
+    document_guid,
 )
 from ._records import Normaliser, json_raw
 from ._source import CheckReport, OneCSource, Sleep, with_retries
@@ -50,18 +51,6 @@ _ERROR_BODY_LIMIT = 64 * 1024
 _CHUNK = 64 * 1024
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*([^']*)'[^']*'([^;]+)", re.I)
 _FILENAME = re.compile(r'filename\s*=\s*"?([^";]+)"?', re.I)
-
-
-def guid_of(document: Document | str) -> str:
-    if isinstance(document, Document):
-        return document.guid
-    return h.require_guid(document, "document GUID")
-
-
-def format_since(moment: datetime, tz: Any, fmt: str = "%Y-%m-%dT%H:%M:%S") -> str:
-    """A cursor as 1C expects it: naive, in the infobase's time zone."""
-    local = moment.astimezone(tz) if moment.tzinfo is not None else moment
-    return local.replace(tzinfo=None).strftime(fmt)
 
 
 async def _bounded_body(response: httpx.Response) -> bytes:
@@ -266,9 +255,9 @@ class HttpServiceSource(OneCSource):
         if counterparty is not None and mapping.param_counterparty:
             params[mapping.param_counterparty] = counterparty
         if changed_since is not None and mapping.param_changed_since:
-            params[mapping.param_changed_since] = format_since(
-                changed_since, self._config.tz, mapping.param_date_format
-            )
+            params[mapping.param_changed_since] = h.local_naive(
+                changed_since, self._config.tz
+            ).strftime(mapping.param_date_format)
         if paged and mapping.param_limit:
             params[mapping.param_limit] = str(self._config.page_size)
         return params
@@ -328,7 +317,7 @@ class HttpServiceSource(OneCSource):
     # --- files --------------------------------------------------------------------------------
 
     def open_file(self, document: Document | str) -> Any:
-        return self._open_file(guid_of(document))
+        return self._open_file(document_guid(document))
 
     @asynccontextmanager
     async def _open_file(self, guid: str) -> AsyncIterator[DocumentFile]:

@@ -18,6 +18,8 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
+from ._habits import require_guid
+
 RecordKind = Literal["counterparty", "document", "credit", "file"]
 
 
@@ -110,6 +112,13 @@ def safe_file_stem(number: str) -> str:
         digest = hashlib.sha256(number.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         stem = f"{stem}-{digest}"
     return stem
+
+
+def document_guid(document: Document | str) -> str:
+    """The GUID of a document given as a model or as text (any 1C spelling)."""
+    if isinstance(document, Document):
+        return document.guid
+    return require_guid(document, "document GUID")
 
 
 class _Record(BaseModel):

@@ -41,8 +41,15 @@ from ._errors import (
     OneCServerError,
     OneCTimeoutError,
 )
-from ._http import format_since, guid_of
-from ._models import CounterpartyItem, CreditItem, Document, DocumentFile, DocumentItem, Quarantined
+from ._models import (
+    CounterpartyItem,
+    CreditItem,
+    Document,
+    DocumentFile,
+    DocumentItem,
+    Quarantined,
+    document_guid,
+)
 from ._records import Normaliser, json_raw
 from ._source import CheckReport, OneCSource, Sleep, with_retries
 from ._stream import Base64Decoder, StreamFormatError, prepend, sniff_content_type
@@ -413,7 +420,7 @@ class SoapSource(OneCSource):
     def _since(self, changed_since: datetime | None) -> datetime | None:
         if changed_since is None:
             return None
-        return datetime.fromisoformat(format_since(changed_since, self._config.tz))
+        return h.local_naive(changed_since, self._config.tz)
 
     async def counterparties(
         self, changed_since: datetime | None = None
@@ -461,7 +468,7 @@ class SoapSource(OneCSource):
     # --- files --------------------------------------------------------------------------------
 
     def open_file(self, document: Document | str) -> Any:
-        return self._open_file(guid_of(document))
+        return self._open_file(document_guid(document))
 
     async def _post_file(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
         request = self._http.build_request(

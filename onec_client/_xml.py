@@ -65,7 +65,7 @@ def _qualified(ns: str) -> dict[str, str]:
 
 def _scalar(child: etree._Element) -> Any:
     """Text of a leaf; a structure where a value was expected is passed on as a dict so the
-    normaliser reports "expected text, got an object"."""
+    normaliser reports "expected text, got a structure"."""
     if len(child):
         return {_local(c.tag): c.text for c in child}
     return child.text

@@ -282,7 +282,7 @@ async def test_bad_records_are_quarantined_and_the_rest_arrive(fake, http_source
         docs[0].guid: "counterparty: document's counterparty is missing (empty or all-zero GUID)",
         docs[1].guid: "date: document date is missing (empty or 0001-01-01)",
         docs[2].guid: "amount: not an amount: 'abc'",
-        docs[3].guid: "amount: expected an amount, got list",
+        docs[3].guid: "amount: expected an amount, got a list",
         docs[6].guid: "type: unknown document type 'ЗаказКлиента'",
     }
     valid = {d.guid: d for d in _valid(items)}

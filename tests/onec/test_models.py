@@ -64,7 +64,7 @@ def test_a_document_with_every_1c_habit_normalises():
         ({"counterparty": "00000000-0000-0000-0000-000000000000"}, "counterparty: document's"),
         ({"date": "0001-01-01T00:00:00"}, "date: document date is missing"),
         ({"amount": "сто рублей"}, "amount: not an amount"),
-        ({"amount": [1, 2]}, "amount: expected an amount, got list"),
+        ({"amount": [1, 2]}, "amount: expected an amount, got a list"),
         ({"type": "ЗаказКлиента"}, "type: unknown document type"),
         ({"number": "   "}, "number: document number is blank"),
         ({"guid": "not-a-guid"}, "guid: not a GUID"),

@@ -128,7 +128,7 @@ def test_bad_records_are_quarantined_with_their_line_and_raw_form():
         ),
         ("plain-quarantine.xml:23", "date: document date is missing (empty or 0001-01-01)"),
         ("plain-quarantine.xml:32", "amount: not an amount: 'сто двадцать рублей'"),
-        ("plain-quarantine.xml:41", "amount: expected an amount, got dict"),
+        ("plain-quarantine.xml:41", "amount: expected an amount, got a structure"),
     ]
     assert bad[0].key == "0b198b4d-adf5-4dda-8b39-a1d937e50438"
     assert "<Номер>ТДУТ-000131</Номер>" in bad[0].raw
