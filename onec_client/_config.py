@@ -230,6 +230,11 @@ class XmlDropConfig(_Common):
     processed_dir: str = "processed"
     quarantine_dir: str = "quarantine"
     files_dir: str = Field(default="files", description="where referenced PDFs live")
+    settle_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="skip files modified more recently than this: 1C may still be writing them",
+    )
 
 
 SourceConfig = Annotated[

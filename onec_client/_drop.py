@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import AsyncIterator, Collection, Generator
+import time
+from collections.abc import AsyncIterator, Callable, Collection, Generator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from itertools import islice
@@ -81,8 +82,9 @@ def _error_line(path: Path, line: int | None) -> str:
 class XmlDropSource(OneCSource):
     kind = "xml"
 
-    def __init__(self, config: XmlDropConfig) -> None:
+    def __init__(self, config: XmlDropConfig, *, clock: Callable[[], float] | None = None) -> None:
         self._config = config
+        self._clock = clock or time.time
         self._dir = config.directory
         self._read_fully: set[Path] = set()
 
@@ -90,10 +92,18 @@ class XmlDropSource(OneCSource):
         return self._dir / name
 
     def waiting(self) -> list[Path]:
-        """Export files in the folder, in name order (1C names them by time)."""
+        """Export files in the folder, in name order (1C names them by time); files changed in
+        the last ``settle_seconds`` are left for the next run, 1C may still be writing them."""
         if not self._dir.is_dir():
             raise OneCConfigError(f"1C drop folder does not exist: {self._dir}")
-        return sorted(p for p in self._dir.glob(self._config.pattern) if p.is_file())
+        settled = self._clock() - self._config.settle_seconds
+        ready: list[Path] = []
+        for path in sorted(p for p in self._dir.glob(self._config.pattern) if p.is_file()):
+            if path.stat().st_mtime > settled:
+                log.info("onec.file.settling", file=path.name)
+                continue
+            ready.append(path)
+        return ready
 
     def _quarantine_file(self, path: Path, error: ExportFileError) -> Path:
         target_dir = self._sub(self._config.quarantine_dir)

@@ -134,7 +134,8 @@ class _Transport(AsyncTransport):
     """zeep's async transport with our HTTP boundary in front of it."""
 
     def __init__(self, source: SoapSource, client: httpx.AsyncClient) -> None:
-        super().__init__(client=client, wsdl_client=_refusing_client())  # type: ignore[no-untyped-call]
+        self.refusing = _refusing_client()
+        super().__init__(client=client, wsdl_client=self.refusing)  # type: ignore[no-untyped-call]
         self._source = source
 
     async def post(self, address: str, message: bytes, headers: dict[str, str]) -> httpx.Response:
@@ -227,6 +228,7 @@ class SoapSource(OneCSource):
         )
         self._endpoint = config.endpoint or config.wsdl_url.split("?", 1)[0]
         self._client: Any = None
+        self._transport: _Transport | None = None
         self._service: Any = None
         self._binding: Any = None
 
@@ -337,9 +339,8 @@ class SoapSource(OneCSource):
             forbid_external=True,
         )
         try:
-            client = AsyncClient(
-                io.BytesIO(wsdl), transport=_Transport(self, self._http), settings=settings
-            )
+            self._transport = _Transport(self, self._http)
+            client = AsyncClient(io.BytesIO(wsdl), transport=self._transport, settings=settings)
         except (zeep.exceptions.Error, etree.Error, ValueError, KeyError, AttributeError) as exc:
             raise OneCProtocolError(
                 f"the WSDL at {self._config.wsdl_url} is not usable: "
@@ -569,4 +570,6 @@ class SoapSource(OneCSource):
         )
 
     async def aclose(self) -> None:
+        if self._transport is not None:
+            self._transport.refusing.close()
         await self._http.aclose()

@@ -43,6 +43,9 @@ class OneCSettings(BaseModel):
     soap_version: Literal["1.1", "1.2"] = "1.1"
     directory: Path | None = Field(default=None, description="XML: the folder 1C exports into")
     pattern: str = Field(default="*.xml", description="XML: which files in the folder to read")
+    settle_seconds: float = Field(
+        default=10.0, ge=0, description="XML: leave files younger than this (1C still writing)"
+    )
     username: str | None = Field(default=None, description="Basic auth user; Cyrillic is fine")
     password: SecretStr | None = None
     timezone: TimeZoneName = Field(
@@ -79,7 +82,10 @@ class OneCSettings(BaseModel):
         if self.kind == "xml":
             assert self.directory is not None
             return XmlDropConfig(
-                directory=self.directory, pattern=self.pattern, timezone=self.timezone
+                directory=self.directory,
+                pattern=self.pattern,
+                timezone=self.timezone,
+                settle_seconds=self.settle_seconds,
             )
         remote: dict[str, Any] = {
             "username": self.username,

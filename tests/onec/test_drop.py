@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from onec_client import (
     OneCFileUnavailable,
     Quarantined,
     XmlDropConfig,
+    XmlDropSource,
     open_source,
 )
 from onec_client.fake import AS_OF, ExportStyle, FakeOneC, export_dataset
@@ -30,7 +32,7 @@ def drop(tmp_path: Path) -> Path:
 
 
 def _source(folder: Path):
-    return open_source(XmlDropConfig(directory=folder))
+    return open_source(XmlDropConfig(directory=folder, settle_seconds=0))
 
 
 async def test_exports_of_the_fake_are_read_and_files_found(drop):
@@ -145,6 +147,18 @@ async def test_counterparty_filter_and_missing_files(drop):
         with pytest.raises(OneCFileUnavailable):
             async with source.open_file(docs[0]):
                 pass
+
+
+async def test_files_still_being_written_are_left_for_the_next_run(drop):
+    shutil.copy(FIXTURES / "plain-credit.xml", drop / "old.xml")
+    shutil.copy(FIXTURES / "plain-credit.xml", drop / "new.xml")
+    now = (drop / "new.xml").stat().st_mtime
+    os.utime(drop / "old.xml", (now - 60, now - 60))
+    source = XmlDropSource(XmlDropConfig(directory=drop, settle_seconds=10), clock=lambda: now + 3)
+    assert [p.name for p in source.waiting()] == ["old.xml"]
+    assert len(await collect(source.credit())) == 3
+    later = XmlDropSource(XmlDropConfig(directory=drop, settle_seconds=10), clock=lambda: now + 11)
+    assert [p.name for p in later.waiting()] == ["new.xml", "old.xml"]
 
 
 async def test_check_and_a_missing_folder(tmp_path, drop):
