@@ -19,7 +19,7 @@ import mimetypes
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Generator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -186,7 +186,7 @@ class XmlDropSource(OneCSource):
         async for item in self._items({"credit"}, keep):
             yield item
 
-    def open_file(self, document: Document | str) -> Any:
+    def open_file(self, document: Document | str) -> AbstractAsyncContextManager[DocumentFile]:
         return self._open_file(document_guid(document))
 
     @asynccontextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -316,7 +316,7 @@ class HttpServiceSource(OneCSource):
 
     # --- files --------------------------------------------------------------------------------
 
-    def open_file(self, document: Document | str) -> Any:
+    def open_file(self, document: Document | str) -> AbstractAsyncContextManager[DocumentFile]:
         return self._open_file(document_guid(document))
 
     @asynccontextmanager

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -468,7 +468,7 @@ class SoapSource(OneCSource):
 
     # --- files --------------------------------------------------------------------------------
 
-    def open_file(self, document: Document | str) -> Any:
+    def open_file(self, document: Document | str) -> AbstractAsyncContextManager[DocumentFile]:
         return self._open_file(document_guid(document))
 
     async def _post_file(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
