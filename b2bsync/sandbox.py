@@ -1,5 +1,8 @@
 """Local emulators of the store and of 1C on 127.0.0.1, for trying b2bsync without either.
 
+The store emulator is the Bitrix fake with the bridge installed and a seeded shop; the 1C one
+serves the HTTP service and the SOAP web service of the 1C fake with a seeded infobase.
+
 Used by ``b2bsync sandbox`` (foreground, until stopped) and by the demo (``make demo``).
 """
 
@@ -11,6 +14,7 @@ from typing import Any
 
 from bitrix_client.fake import FakeSite, Faults, Limits, LoopbackServer, create_app
 from bitrix_client.fake._seed_store import StoreSeed, seed_store
+from onec_client.fake import FakeOneC, LoopbackFake, ServedFake
 
 SANDBOX_SCOPES = frozenset({"sale", "catalog", "user", "b2bsync"})
 
@@ -49,6 +53,9 @@ class SandboxOptions:
     seed: int = 0
     secret: str | None = None
     bridge: bool = True
+    onec_port: int = 0
+    onec_kind: str = "http"
+    documents: int = 5
 
 
 @dataclass
@@ -58,7 +65,9 @@ class Sandbox:
     store: StoreSeed = field(init=False)
     secret: str = field(init=False)
     _servers: list[LoopbackServer] = field(default_factory=list, init=False)
+    _onec_server: LoopbackFake | None = field(default=None, init=False)
     bitrix_url: str = field(default="", init=False)
+    onec: ServedFake | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         opts = self.options
@@ -71,14 +80,24 @@ class Sandbox:
         self.app = create_app(
             self.site, limits=_limits(opts.rate_limit), faults=_faults(opts.fault_rate, opts.seed)
         )
+        if opts.onec_kind not in ("http", "soap"):
+            raise ValueError(f"unknown 1C source kind {opts.onec_kind!r} (http, soap)")
+        self.onec_fake = FakeOneC(
+            seed=opts.seed + 1, counterparties=opts.companies, documents=opts.documents
+        )
 
     def start(self) -> None:
         server = LoopbackServer(self.app, self.options.port)
         base = server.start()
         self._servers.append(server)
         self.bitrix_url = f"{base}/rest/1/{self.secret}/"
+        self._onec_server = LoopbackFake(self.onec_fake, port=self.options.onec_port)
+        self.onec = self._onec_server.start()
 
     def stop(self) -> None:
+        if self._onec_server is not None:
+            self._onec_server.stop()
+            self._onec_server = None
         while self._servers:
             self._servers.pop().stop()
 
@@ -88,10 +107,14 @@ class Sandbox:
 
     def env(self) -> dict[str, str]:
         """The settings that point b2bsync at this sandbox."""
-        return {
+        env = {
             "B2BSYNC_BITRIX__WEBHOOK_URL": self.bitrix_url,
             "B2BSYNC_BITRIX__RATE_LIMIT": self.options.rate_limit,
         }
+        if self.onec is not None:
+            lines = self.onec.env_lines("soap" if self.options.onec_kind == "soap" else "http")
+            env.update(line.partition("=")[::2] for line in lines)
+        return env
 
     def env_lines(self) -> list[str]:
         return [f"{key}={value}" for key, value in self.env().items()]

@@ -27,11 +27,18 @@ def sandbox(
     ] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the data and of the faults.")] = 0,
     secret: Annotated[str | None, typer.Option(help="Webhook secret (default: random).")] = None,
+    onec_port: Annotated[int, typer.Option(help="Port of the 1C emulator (0 = any free).")] = 0,
+    onec_kind: Annotated[
+        str, typer.Option(help="Which 1C interface the printed settings use: http or soap.")
+    ] = "http",
+    documents: Annotated[
+        int, typer.Option(min=0, help="Documents per counterparty in the 1C emulator.")
+    ] = 5,
     env_file: Annotated[
         Path | None, typer.Option(help="Also write the B2BSYNC_… lines to this file.")
     ] = None,
 ) -> None:
-    """Run local emulators of the store (Bitrix REST + the bridge) for trying b2bsync.
+    """Run local emulators of the store (Bitrix REST + the bridge) and of 1C for trying b2bsync.
 
     Prints the webhook base URL, then one B2BSYNC_…=… line per setting; `export` them (or
     pass --env-file and source it) and every other command talks to the sandbox.
@@ -46,6 +53,9 @@ def sandbox(
                 fault_rate=fault_rate,
                 seed=seed,
                 secret=secret,
+                onec_port=onec_port,
+                onec_kind=onec_kind,
+                documents=documents,
             )
         )
     except ValueError as exc:

@@ -39,11 +39,18 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
-        lines = [proc.stdout.readline().strip() for _ in range(2)]
+        lines = [proc.stdout.readline().strip() for _ in range(7)]
         assert url.startswith("http://127.0.0.1:")
         assert url.endswith("/rest/1/s4ndb0xs3cr3t/")
         assert lines[0] == f"B2BSYNC_BITRIX__WEBHOOK_URL={url}"
         assert lines[1] == "B2BSYNC_BITRIX__RATE_LIMIT=standard"
+        assert lines[2] == "B2BSYNC_ONEC__KIND=http"
+        assert lines[3].startswith("B2BSYNC_ONEC__URL=http://127.0.0.1:")
+        assert {line.split("=")[0] for line in lines[4:]} == {
+            "B2BSYNC_ONEC__USERNAME",
+            "B2BSYNC_ONEC__PASSWORD",
+            "B2BSYNC_ONEC__TIMEZONE",
+        }
         for _ in range(50):
             if env_file.exists() and env_file.read_text():
                 break
@@ -64,6 +71,16 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         assert "✓ bridge module" in doctor.stdout
         assert "✗ schema in sync" in doctor.stdout
         assert doctor.returncode == 1
+        onec = subprocess.run(
+            [sys.executable, "-m", "b2bsync.cli._main", "onec", "check"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+        assert onec.returncode == 0, onec.stdout + onec.stderr
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)
