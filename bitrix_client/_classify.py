@@ -65,7 +65,6 @@ _BY_STATUS: dict[int, type[BitrixError]] = {
     404: NotFoundError,
     405: FatalError,
     429: OperationTimeLimitError,
-    503: RateLimitedError,
 }
 
 
