@@ -1,0 +1,72 @@
+"""Configuration and context a job runs with (built by the application from its settings)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bitrix_client import BitrixClient
+from onec_client import OneCSource
+
+from ._ports import Progress, SyncStore
+
+
+class FileMode(StrEnum):
+    """Where a document's PDF goes (DESIGN §7)."""
+
+    attach = "attach"  # into the row's UF_FILE_ID (base64 through the bridge)
+    upload = "upload"  # under the site's upload/b2b/docs/{company_id}/{number}.pdf
+    link = "link"  # UF_EXTERNAL_URL → b2bsync's download endpoint, streamed from 1C
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    look_back: timedelta = timedelta(hours=2)
+    full: bool = False
+    company: str | None = None
+    file_mode: FileMode = FileMode.link
+    upload_dir: Path | None = None
+    upload_url_prefix: str = "/upload/b2b/docs"
+    download_base_url: str | None = None
+    max_attach_bytes: int = 20 * 1024 * 1024
+    overdue_limit: Decimal | None = None
+    stale_after: timedelta = timedelta(hours=6)
+    site_timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+    link_orders_by_inn: bool = True
+    inn_property_codes: tuple[str, ...] = ("INN", "COMPANY_INN")
+    company_property_code: str = "B2B_COMPANY_ID"
+    clock: Callable[[], datetime] = _utc_now
+
+
+class _Quiet:
+    def stage(self, name: str, total: int | None = None) -> None:
+        return None
+
+    def advance(self, amount: int = 1) -> None:
+        return None
+
+    def event(self, name: str, **values: object) -> None:
+        return None
+
+
+@dataclass
+class JobContext:
+    """Everything a job touches. ``stop`` is set on SIGTERM: a job finishes the company it is
+    on, checkpoints, and returns with ``stopped=True``."""
+
+    bitrix: BitrixClient
+    onec: OneCSource | None
+    store: SyncStore
+    config: SyncConfig = field(default_factory=SyncConfig)
+    progress: Progress = field(default_factory=_Quiet)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)

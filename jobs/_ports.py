@@ -1,0 +1,125 @@
+"""What a sync job needs from the outside, as protocols: the state store and progress reporting.
+
+The jobs package never imports the application; ``b2bsync.store`` implements :class:`SyncStore`
+over SQLAlchemy (SQLite or PostgreSQL) and the CLI implements :class:`Progress`.
+:mod:`jobs.testing` has an in-memory store for tests of the jobs themselves.
+
+Semantics every implementation keeps:
+
+- ``remember`` is called only after Bitrix confirmed the writes it records; ``set_cursor`` only
+  after every record up to that cursor is remembered or quarantined. Each call commits on its own,
+  so a process killed at any point leaves a consistent (if older) state.
+- Natural keys are 1C GUIDs (companies, documents, credit) or Bitrix order ids as text (orders).
+- A quarantined record stays until a later run processes the same key successfully
+  (``clear_quarantine``) or an operator retries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+FEEDS = ("companies", "documents", "credit", "orders")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What was last written to Bitrix for one record: its content hash and the Bitrix row id."""
+
+    key: str
+    hash: str
+    bitrix_id: int | None = None
+    scope: str = ""
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class QuarantineEntry:
+    feed: str
+    key: str | None
+    reason: str
+    raw: Any
+    scope: str = ""
+    attempts: int = 1
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IndexedOrder:
+    """One row of the local order index that ``b2bsync orders search`` reads."""
+
+    order_id: int
+    account_number: str
+    company_id: int | None
+    status_id: str
+    date_insert: datetime
+    date_update: datetime
+    price: Decimal
+    currency: str
+    user_id: int | None = None
+    responsible_id: int | None = None
+    canceled: bool = False
+    articles: tuple[str, ...] = ()
+    product_names: tuple[str, ...] = ()
+
+
+class SyncStore(Protocol):
+    def cursor(self, feed: str, scope: str = "") -> datetime | None: ...
+
+    def set_cursor(self, feed: str, scope: str, value: datetime) -> None: ...
+
+    def known(self, feed: str, keys: Iterable[str]) -> dict[str, Known]:
+        """The remembered state of these keys (missing keys are absent from the result)."""
+        ...
+
+    def known_in_scope(self, feed: str, scope: str) -> dict[str, Known]:
+        """Every remembered record of a scope (e.g. one company's documents); for --full."""
+        ...
+
+    def remember(self, feed: str, records: Sequence[Known]) -> None: ...
+
+    def quarantine(
+        self, feed: str, key: str | None, reason: str, raw: Any, scope: str = ""
+    ) -> None: ...
+
+    def clear_quarantine(self, feed: str, keys: Iterable[str]) -> None: ...
+
+    def quarantined(self, feed: str) -> list[QuarantineEntry]: ...
+
+    def index_orders(self, orders: Sequence[IndexedOrder]) -> None: ...
+
+
+class Progress(Protocol):
+    """How a job reports as it goes (a progress bar on a terminal, JSON lines otherwise)."""
+
+    def stage(self, name: str, total: int | None = None) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+    def event(self, name: str, **values: Any) -> None: ...
+
+
+@dataclass
+class JobResult:
+    """Counts of one job run; ``ok`` is False when anything failed (not merely quarantined)."""
+
+    job: str
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+    stopped: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, name: str, amount: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + amount
+
+    def merge_counts(self, counts: Mapping[str, int]) -> None:
+        for name, amount in counts.items():
+            self.add(name, amount)
