@@ -7,6 +7,7 @@ client, the 1C source, the state store (:class:`SyncStore`) and progress reporti
 from ._context import FileMode, JobContext, SyncConfig
 from ._ports import (
     FEEDS,
+    CreditSeen,
     IndexedOrder,
     JobResult,
     Known,
@@ -17,6 +18,7 @@ from ._ports import (
 
 __all__ = [
     "FEEDS",
+    "CreditSeen",
     "FileMode",
     "IndexedOrder",
     "JobContext",

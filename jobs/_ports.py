@@ -38,14 +38,29 @@ class Known:
 
 @dataclass(frozen=True)
 class QuarantineEntry:
+    """A record that could not be processed. ``changed_at`` (when 1C says it changed) lets a
+    retry re-read its scope from that moment; ``retry`` is set by ``b2bsync quarantine retry``."""
+
     feed: str
     key: str | None
     reason: str
     raw: Any
     scope: str = ""
+    changed_at: datetime | None = None
     attempts: int = 1
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    retry: bool = False
+
+
+@dataclass(frozen=True)
+class CreditSeen:
+    """When 1C computed a company's credit position and when b2bsync wrote it to Bitrix."""
+
+    key: str
+    source_at: datetime
+    synced_at: datetime
+    blocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,12 +98,29 @@ class SyncStore(Protocol):
     def remember(self, feed: str, records: Sequence[Known]) -> None: ...
 
     def quarantine(
-        self, feed: str, key: str | None, reason: str, raw: Any, scope: str = ""
-    ) -> None: ...
+        self,
+        feed: str,
+        key: str | None,
+        reason: str,
+        raw: Any,
+        scope: str = "",
+        changed_at: datetime | None = None,
+    ) -> None:
+        """Record (or refresh: attempts + 1) a record that could not be processed."""
+        ...
 
     def clear_quarantine(self, feed: str, keys: Iterable[str]) -> None: ...
 
     def quarantined(self, feed: str) -> list[QuarantineEntry]: ...
+
+    def retry_requested(self, feed: str) -> list[QuarantineEntry]:
+        """Entries an operator asked to retry; the job re-reads their scopes from
+        ``changed_at`` and clears each entry it then processes (or re-quarantines it)."""
+        ...
+
+    def note_credit(self, seen: CreditSeen) -> None: ...
+
+    def credit_seen(self) -> list[CreditSeen]: ...
 
     def index_orders(self, orders: Sequence[IndexedOrder]) -> None: ...
 
