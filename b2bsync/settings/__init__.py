@@ -9,12 +9,15 @@ from ._load import load_settings
 from ._log import LogSettings
 from ._onec import OneCSettings
 from ._root import Settings
+from ._sync import ScheduleSettings, SyncSettings
 
 __all__ = [
     "BitrixSettings",
     "LogSettings",
     "OneCSettings",
     "RateLimitProfile",
+    "ScheduleSettings",
     "Settings",
+    "SyncSettings",
     "load_settings",
 ]

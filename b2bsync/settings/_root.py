@@ -4,6 +4,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ._bitrix import BitrixSettings
 from ._log import LogSettings
 from ._onec import OneCSettings
+from ._sync import ScheduleSettings, SyncSettings
 
 
 class Settings(BaseSettings):
@@ -19,3 +20,5 @@ class Settings(BaseSettings):
     bitrix: BitrixSettings = Field(default_factory=BitrixSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     onec: OneCSettings = Field(default_factory=OneCSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
