@@ -21,9 +21,9 @@ from ._bridge_params import (
     yn,
 )
 from ._bridge_query import parse_query, run_query
-from ._bridge_rows import fields_by_name, unique_key
+from ._bridge_rows import fields_by_name
 from ._bridge_rules import check_block_name, check_index_name, check_table_name
-from ._bridge_state import BridgeState, HlBlock, HlIndex
+from ._bridge_state import BridgeState, HlBlock, HlIndex, unique_key
 
 BLOCK_METHODS = MethodRegistry()
 BLOCK_COLUMNS = {"ID": "integer", "NAME": "string", "TABLE_NAME": "string"}

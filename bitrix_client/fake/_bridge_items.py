@@ -17,7 +17,7 @@ from ._bridge_params import (
     resolve_block,
     upper_keys,
 )
-from ._bridge_query import MULTIPLE, Columns, paged, parse_query, run_query
+from ._bridge_query import MULTIPLE, Columns, list_rows, parse_query
 from ._bridge_rows import (
     answer_row,
     commit,
@@ -25,9 +25,8 @@ from ._bridge_rows import (
     fields_by_name,
     prepare,
     same_values,
-    unique_key,
 )
-from ._bridge_state import BridgeState, HlBlock, Row
+from ._bridge_state import BridgeState, HlBlock, Row, unique_key
 from ._bridge_values import BadValue, convert, is_empty
 
 ITEM_METHODS = MethodRegistry()
@@ -53,10 +52,10 @@ def item_list(ctx: CallContext) -> ListResult:
     state = ctx.site.bridge
     block = resolve_block(state, params)
     query = parse_query(params.raw, _columns(state, block), ctx.site.tz)
-    rows = run_query(list(block.rows.values()), query)
-    page = paged(rows, params.get("START"))
+    page = list_rows(block.rows, query, params.get("START"))
     tz = ctx.site.tz
-    page.result = [answer_row(state, block, dict(r), query.select, tz) for r in page.result]
+    known = fields_by_name(state, block)
+    page.result = [answer_row(state, block, r, query.select, tz, known) for r in page.result]
     return page
 
 
@@ -151,5 +150,18 @@ def _key(state: BridgeState, block: HlBlock, raw: object, fields: dict[str, Any]
 
 
 def _find(block: HlBlock, key: list[str], values: dict[str, Any]) -> list[Row]:
+    """The rows whose KEY fields hold ``values`` (compared as the database does).
+
+    When a unique index covers exactly the KEY's fields, its hash map answers; otherwise every
+    row is compared.
+    """
+    fields = frozenset(key)
+    index = next(
+        (i for i in block.indexes.values() if i.unique and frozenset(i.fields) == fields), None
+    )
+    if index is not None:
+        wanted = unique_key(values, index.fields)
+        if wanted is not None:
+            return [block.rows[row_id] for row_id in block.rows.lookup(index.fields, wanted)]
     wanted = unique_key(values, tuple(key))
     return [row for row in block.rows.values() if unique_key(row, tuple(key)) == wanted]

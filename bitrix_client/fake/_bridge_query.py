@@ -19,7 +19,7 @@ from ._api import ListResult
 from ._bridge_params import ERROR_ARGUMENT, as_list, as_object, fail
 from ._bridge_values import STRING_TYPES, BadValue, to_scalar
 from ._filters import Condition, Op, apply_filter, sort_rows
-from ._paging import page_of
+from ._paging import PAGE_SIZE, IdTable, page_of, wants_count
 
 #: column name → field type (``integer``, ``double``, ``boolean``, ``date``, ``datetime``,
 #: ``string``…, ``enumeration``, ``file``); a multiple field is marked ``multiple``.
@@ -147,6 +147,19 @@ def run_query(rows: Sequence[Mapping[str, Any]], query: ListQuery) -> list[Mappi
         order.append(("ID", False))
     by_id = sorted(rows, key=lambda row: int(row["ID"]))
     return sort_rows(apply_filter(by_id, query.conditions), order)
+
+
+def list_rows(rows: Mapping[int, Mapping[str, Any]], query: ListQuery, start: object) -> ListResult:
+    """One page of ``rows`` (keyed by ``ID``) for ``query``.
+
+    By ``ID`` ascending (the default order, keyset paging) an :class:`IdTable` is read in ID
+    order from the first ID the filter allows: all of it when the page is counted, else up to
+    the 50th match. Any other order filters and sorts every row.
+    """
+    if isinstance(rows, IdTable) and query.order[0] == ("ID", False):
+        limit = None if wants_count(start) else PAGE_SIZE
+        return paged(rows.select(query.conditions, "ID", limit=limit), start)
+    return paged(run_query(list(rows.values()), query), start)
 
 
 def paged(rows: Sequence[Any], start: object) -> ListResult:

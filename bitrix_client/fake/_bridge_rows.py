@@ -20,7 +20,7 @@ from ._bridge_params import (
     fail,
     upper_keys,
 )
-from ._bridge_state import BridgeState, HlBlock, Row, UserField
+from ._bridge_state import BridgeState, HlBlock, Row, UserField, unique_key
 from ._bridge_values import BadValue, FileRemove, FileUpload, answer, convert, is_empty
 
 
@@ -148,23 +148,22 @@ def _check_unique(block: HlBlock, row: Row, row_id: int | None) -> None:
         key = unique_key(row, index.fields)
         if key is None:
             continue
-        for other_id, other in block.rows.items():
-            if other_id != row_id and unique_key(other, index.fields) == key:
-                raise fail(ERROR_DUPLICATE, f"the row breaks the unique index {index.name}")
-
-
-def unique_key(row: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """The index's values as the database compares them; ``None`` when one is NULL."""
-    values = tuple(row.get(name) for name in names)
-    if any(value is None for value in values):
-        return None
-    return tuple(v.casefold() if isinstance(v, str) else v for v in values)
+        if any(other != row_id for other in block.rows.lookup(index.fields, key)):
+            raise fail(ERROR_DUPLICATE, f"the row breaks the unique index {index.name}")
 
 
 def answer_row(
-    state: BridgeState, block: HlBlock, row: Row, names: list[str], tz: tzinfo
+    state: BridgeState,
+    block: HlBlock,
+    row: Mapping[str, Any],
+    names: list[str],
+    tz: tzinfo,
+    known: Mapping[str, UserField] | None = None,
 ) -> dict[str, Any]:
-    known = fields_by_name(state, block)
+    """``row`` on the wire; ``known`` (:func:`fields_by_name`) saves looking the fields up
+    again for every row of a page."""
+    if known is None:
+        known = fields_by_name(state, block)
     out: dict[str, Any] = {"ID": row["ID"]}
     for name in names:
         if name != "ID":

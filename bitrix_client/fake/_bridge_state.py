@@ -6,14 +6,19 @@ their dedup keys. Users live in ``site.users``, not here.
 
 Row values are held in their internal form (``str``, ``int``, ``float``, ``date``, aware
 ``datetime``, ``None``; a list for a multiple field); :mod:`._bridge_values` converts at the edges.
-Tests may inspect and seed everything here directly.
+Tests may inspect and seed everything here directly; a block's rows are a :class:`RowTable`,
+written by storing whole rows (``rows[id] = row``), never by changing a stored row's values in
+place, so that its id list and unique-value maps stay true.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from ._paging import IdTable
 
 #: Tables a fresh Bitrix database already has (``TABLE_NAME`` must not reuse one).
 SYSTEM_TABLES = frozenset(
@@ -34,6 +39,69 @@ SYSTEM_TABLES = frozenset(
 )
 
 Row = dict[str, Any]
+UniqueKey = tuple[Any, ...]
+
+
+def unique_key(row: Mapping[str, Any], names: tuple[str, ...]) -> UniqueKey | None:
+    """The values of ``names`` as the database compares them (strings case-insensitively, as
+    MariaDB's default collation); ``None`` when one is NULL (a unique index ignores the row)."""
+    values = tuple(row.get(name) for name in names)
+    if any(value is None for value in values):
+        return None
+    return tuple(v.casefold() if isinstance(v, str) else v for v in values)
+
+
+class RowTable(IdTable[Row]):
+    """A block's rows by ID, with hash maps *values of some fields → row IDs* kept up to date
+    on every write, so a unique index is checked and an upsert KEY found without a scan.
+
+    A map is built on the first :meth:`lookup` of its field tuple and maintained from then on;
+    rows with a NULL in those fields are not in it (:func:`unique_key`).
+    """
+
+    __slots__ = ("_maps",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._maps: dict[tuple[str, ...], dict[UniqueKey, list[int]]] = {}
+        super().__init__(*args, **kwargs)
+
+    def lookup(self, names: tuple[str, ...], key: UniqueKey) -> list[int]:
+        """IDs of the rows whose :func:`unique_key` over ``names`` is ``key``, ascending."""
+        found = self._maps.get(names)
+        if found is None:
+            found = {}
+            for row_id, row in self.items():
+                _link(found, unique_key(row, names), row_id)
+            self._maps[names] = found
+        return sorted(found.get(key, ()))
+
+    def __setitem__(self, key: int, value: Row) -> None:
+        old = dict.get(self, key)
+        super().__setitem__(key, value)
+        for names, found in self._maps.items():
+            if old is not None:
+                _unlink(found, unique_key(old, names), key)
+            _link(found, unique_key(value, names), key)
+
+    def __delitem__(self, key: int) -> None:
+        old = dict.__getitem__(self, key)
+        super().__delitem__(key)
+        for names, found in self._maps.items():
+            _unlink(found, unique_key(old, names), key)
+
+
+def _link(found: dict[UniqueKey, list[int]], key: UniqueKey | None, row_id: int) -> None:
+    if key is not None:
+        found.setdefault(key, []).append(row_id)
+
+
+def _unlink(found: dict[UniqueKey, list[int]], key: UniqueKey | None, row_id: int) -> None:
+    if key is None:
+        return
+    ids = found[key]
+    ids.remove(row_id)
+    if not ids:
+        del found[key]
 
 
 @dataclass
@@ -79,8 +147,12 @@ class HlBlock:
     table_name: str
     lang: dict[str, str] = field(default_factory=dict)
     indexes: dict[str, HlIndex] = field(default_factory=dict)
-    rows: dict[int, Row] = field(default_factory=dict)
+    rows: RowTable = field(default_factory=RowTable)
     next_row_id: int = 1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, RowTable):
+            self.rows = RowTable(self.rows)
 
 
 @dataclass

@@ -53,11 +53,10 @@ def item_get_fields(ctx: CallContext) -> dict[str, Any]:
 def item_list(ctx: CallContext) -> ListResult:
     return list_answer(
         ctx,
-        state(ctx).basket_items.values(),
+        state(ctx).basket_items,
         BASKET_ITEM_FIELDS,
         wrap="basketItems",
         keys=ITEM_KEYS,
-        id_ordered=True,
     )
 
 

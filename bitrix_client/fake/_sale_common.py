@@ -24,7 +24,7 @@ from ._filters import (
     php_strval,
     sort_rows,
 )
-from ._paging import page_of
+from ._paging import PAGE_SIZE, IdTable, page_of, wants_count
 from ._sale_fields import Spec, required, settable
 from ._sale_state import Row, SaleState
 from ._strtotime import strtotime
@@ -93,7 +93,12 @@ def coerce(ctx: CallContext, fields: Mapping[str, Any], types: Mapping[str, str]
     return out
 
 
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def wire(value: Any) -> Any:
+    if value.__class__ in _AS_IS:
+        return value
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -109,31 +114,41 @@ def dump(row: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
     return {key: wire(row.get(key)) for key in sorted(keys)}
 
 
+def dump_rows(rows: Iterable[Mapping[str, Any]], keys: Iterable[str]) -> list[dict[str, Any]]:
+    """:func:`dump` of each row (the keys sorted once)."""
+    names = sorted(keys)
+    return [{key: wire(row.get(key)) for key in names} for row in rows]
+
+
 def list_answer(
     ctx: CallContext,
-    rows: Iterable[Row],
+    rows: Iterable[Row] | IdTable[Row],
     fields: Fields,
     *,
     wrap: str,
     keys: Sequence[str],
     default_order: Sequence[tuple[str, bool]] = (("id", False),),
-    id_ordered: bool = False,
 ) -> ListResult:
     """A list method's answer: filter, order, 50-row page, select, dump, wrapped as ``wrap``.
 
-    ``id_ordered``: ``rows`` already come in ascending id order (stores keyed by a growing id),
-    so the default ``id ASC`` needs no sort — it matters with 100,000 orders.
+    ``rows`` given as an :class:`IdTable` (stores keyed by a growing id) are listed by ``id
+    ASC`` without a sort, and a page that needs no count (``start=-1``) reads only from the
+    bisected ``>id`` position up to its 50th match — keyset pages over 100,000 orders.
     """
     params = ctx.params
     conditions = parse_filter(params.get("filter"), fields, ctx.site.tz)
-    matched = apply_filter(rows, conditions)
     order = parse_order(params.get("order"), fields) or list(default_order)
-    presorted = id_ordered and order == [("id", False)]
-    ordered = matched if presorted else sort_rows(matched, order)
-    page = page_of(ordered, params.get("start"))
+    start = params.get("start")
+    ordered: Sequence[Row]
+    if isinstance(rows, IdTable) and order[0] == ("id", False):
+        ordered = rows.select(conditions, "id", limit=None if wants_count(start) else PAGE_SIZE)
+    else:
+        source = rows.values() if isinstance(rows, IdTable) else rows
+        ordered = sort_rows(apply_filter(source, conditions), order)
+    page = page_of(ordered, start)
     raw_select = params.get("select")
     names = parse_select(raw_select, fields) if _has_select(raw_select) else list(keys)
-    return ListResult({wrap: [dump(r, names) for r in page.rows]}, page.total, page.next)
+    return ListResult({wrap: dump_rows(page.rows, names)}, page.total, page.next)
 
 
 def _has_select(raw: object) -> bool:

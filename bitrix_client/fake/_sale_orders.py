@@ -44,11 +44,10 @@ def order_get_fields(ctx: CallContext) -> dict[str, Any]:
 def order_list(ctx: CallContext) -> ListResult:
     return list_answer(
         ctx,
-        state(ctx).orders.values(),
+        state(ctx).orders,
         ORDER_FIELDS,
         wrap="orders",
         keys=ORDER_KEYS,
-        id_ordered=True,
     )
 
 

@@ -4,7 +4,9 @@ Rows are plain dicts keyed by the REST field names (``statusId``, ``dateInsert``
 internal values (aware datetimes, floats, ``None``), so the generic list machinery in
 :mod:`._filters` works on them directly; :mod:`._sale_dump` turns them into wire JSON. Handlers
 (``_sale_*.py``) and the seeders (:mod:`._seed`) both go through the functions below, so an order
-written by a seeder looks exactly like one written through REST.
+written by a seeder looks exactly like one written through REST. Orders, basket items and
+property values are :class:`~._paging.IdTable` objects (dicts that keep their ids sorted), so
+keyset pages of their lists start where ``>id`` points instead of scanning every row.
 
 A fresh ``SaleState()`` is a fresh Russian install: the system statuses N, F (orders) and DN, DF
 (shipments) with their Russian names, no payer types, no properties, no orders.
@@ -20,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from ._paging import IdTable
 
 Row = dict[str, Any]
 VALUE_KEYS = ("code", "id", "name", "orderId", "orderPropsId", "orderPropsXmlId", "value")
@@ -134,17 +138,21 @@ class SaleState:
     person_types: dict[int, Row] = field(default_factory=dict)
     property_groups: dict[int, Row] = field(default_factory=dict)
     properties: dict[int, Row] = field(default_factory=dict)
-    orders: dict[int, Row] = field(default_factory=dict)
-    basket_items: dict[int, Row] = field(default_factory=dict)
+    orders: IdTable[Row] = field(default_factory=IdTable)
+    basket_items: IdTable[Row] = field(default_factory=IdTable)
     order_items: dict[int, list[int]] = field(default_factory=dict)
     reservations: dict[int, Row] = field(default_factory=dict)
-    property_values: dict[int, Row] = field(default_factory=dict)
+    property_values: IdTable[Row] = field(default_factory=IdTable)
     order_values: dict[int, list[int]] = field(default_factory=dict)
     basket_properties: dict[int, Row] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     last_uniqid: int = 0
 
     def __post_init__(self) -> None:
+        for name in ("orders", "basket_items", "property_values"):
+            given = getattr(self, name)
+            if not isinstance(given, IdTable):
+                setattr(self, name, IdTable(given))
         if not self.statuses:
             for status_id, kind, sort, name, description in _SYSTEM_STATUS_ROWS:
                 self.statuses[status_id] = {

@@ -28,11 +28,10 @@ def value_get_fields(ctx: CallContext) -> dict[str, Any]:
 def value_list(ctx: CallContext) -> ListResult:
     return list_answer(
         ctx,
-        state(ctx).property_values.values(),
+        state(ctx).property_values,
         PROPERTY_VALUE_FIELDS,
         wrap="propertyValues",
         keys=VALUE_LIST_KEYS,
-        id_ordered=True,
     )
 
 
