@@ -12,14 +12,23 @@ from typing import Any
 
 from ._php import is_list_shaped, php_key
 
+_CONTAINERS = (dict, list, tuple)
+_EMPTY = object()
+
 
 def php_view(value: Any) -> Any:
-    """The structure ``json_encode`` prints for ``value`` (dicts may become lists)."""
+    """The structure ``json_encode`` prints for ``value`` (dicts may become lists).
+
+    Only a dict whose first key is 0 can be list-shaped, so the others (every row of a list
+    answer) skip converting their keys; scalars are not recursed into.
+    """
     if isinstance(value, dict):
-        keys = [php_key(k) if isinstance(k, int | str) else str(k) for k in value]
-        if is_list_shaped(keys):
-            return [php_view(v) for v in value.values()]
-        return {str(k): php_view(v) for k, v in value.items()}
+        first = next(iter(value), _EMPTY)
+        if first is _EMPTY or (isinstance(first, int | str) and php_key(first) == 0):
+            keys = [php_key(k) if isinstance(k, int | str) else str(k) for k in value]
+            if is_list_shaped(keys):
+                return [php_view(v) for v in value.values()]
+        return {str(k): php_view(v) if isinstance(v, _CONTAINERS) else v for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [php_view(v) for v in value]
     return value
