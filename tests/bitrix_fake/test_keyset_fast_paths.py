@@ -1,5 +1,6 @@
 """The fast paths give the general path's answers: lists read from an ``IdTable`` by id
-ascending (keyset pages), and unique-index / upsert lookups through the rows' hash maps."""
+ascending (keyset pages), unique-index / upsert lookups through the rows' hash maps, and the
+answer encoder's shortcut for arrays that cannot be list-shaped."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from hypothesis import strategies as st
 from bitrix_client.fake import CallContext, FakeRestError, FakeSite
 from bitrix_client.fake._bridge_query import list_rows, parse_query
 from bitrix_client.fake._bridge_state import RowTable, unique_key
+from bitrix_client.fake._envelope import php_view
 from bitrix_client.fake._filters import Fields
 from bitrix_client.fake._paging import IdTable
+from bitrix_client.fake._php import is_list_shaped, php_key
 from bitrix_client.fake._sale_common import list_answer
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -276,3 +279,37 @@ async def test_unique_index_and_upsert_through_the_maps(
         2: ("ёЛКа", 2),  # the upsert wrote the KEY as sent
         3: ("ЁЛКА", 1),
     }
+
+
+# answer encoding -----------------------------------------------------------------------------
+
+
+def _php_view_by_the_rules(value: Any) -> Any:
+    """``json_encode``'s view computed the slow way: every array's keys converted and checked."""
+    if isinstance(value, dict):
+        keys = [php_key(k) if isinstance(k, int | str) else str(k) for k in value]
+        if is_list_shaped(keys):
+            return [_php_view_by_the_rules(v) for v in value.values()]
+        return {str(k): _php_view_by_the_rules(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_php_view_by_the_rules(v) for v in value]
+    return value
+
+
+PHP_KEYS = st.one_of(
+    st.integers(-2, 3), st.sampled_from(["0", "1", "2", "-0", "01", "id", "", " 1", "-1"])
+)
+PHP_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(PHP_KEYS, inner, max_size=4),
+        st.lists(inner, max_size=3).map(lambda items: dict(enumerate(items))),
+    ),
+    max_leaves=20,
+)
+
+
+@given(PHP_VALUES)
+def test_php_view_equals_the_rules(value: Any) -> None:
+    assert php_view(value) == _php_view_by_the_rules(value)
