@@ -7,4 +7,13 @@ from functools import cache
 
 @cache
 def register_commands() -> None:
-    from . import _doctor, _onec, _roles, _sandbox, _schema  # noqa: F401  (each module registers its commands)
+    from . import (  # noqa: F401  (each module registers its commands)
+        _doctor,
+        _onec,
+        _orders,
+        _quarantine,
+        _roles,
+        _sandbox,
+        _schema,
+        _status,
+    )

@@ -9,6 +9,7 @@ from ._load import load_settings
 from ._log import LogSettings
 from ._onec import OneCSettings
 from ._root import Settings
+from ._state import StateSettings
 from ._sync import ScheduleSettings, SyncSettings
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "RateLimitProfile",
     "ScheduleSettings",
     "Settings",
+    "StateSettings",
     "SyncSettings",
     "load_settings",
 ]

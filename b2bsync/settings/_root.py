@@ -4,6 +4,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ._bitrix import BitrixSettings
 from ._log import LogSettings
 from ._onec import OneCSettings
+from ._state import StateSettings
 from ._sync import ScheduleSettings, SyncSettings
 
 
@@ -20,5 +21,6 @@ class Settings(BaseSettings):
     bitrix: BitrixSettings = Field(default_factory=BitrixSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     onec: OneCSettings = Field(default_factory=OneCSettings)
+    state: StateSettings = Field(default_factory=StateSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -1,0 +1,163 @@
+"""The store's tables (SQLAlchemy Core). The migrations under ``migrations/versions`` create
+exactly these; ``tests/store/test_migrations.py`` compares the two with Alembic's autogenerate."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from ._types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+FEED = 32
+KEY = 255
+JOB = 64
+
+# Order numbers compare in code point order on both databases ("C" on PostgreSQL, BINARY on
+# SQLite), so a prefix is one index range: number >= "123" AND number < "124".
+NumberKey = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+sync_cursors = Table(
+    "sync_cursors",
+    metadata,
+    Column("feed", String(FEED), primary_key=True),
+    Column("scope", String(KEY), primary_key=True),
+    Column("value", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    comment="Where each feed (per scope, e.g. one company's documents) resumes reading.",
+)
+
+sync_records = Table(
+    "sync_records",
+    metadata,
+    Column("feed", String(FEED), primary_key=True),
+    Column("key", String(KEY), primary_key=True),
+    Column("hash", String(128), nullable=False),
+    Column("bitrix_id", BigInteger(), nullable=True),
+    Column("scope", String(KEY), nullable=False),
+    Column("deleted", Boolean(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index(None, "feed", "scope"),
+    comment="What was last written to Bitrix per record: content hash and Bitrix row id.",
+)
+
+sync_quarantine = Table(
+    "sync_quarantine",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("feed", String(FEED), nullable=False),
+    # The key, or a digest of the raw record for records that have no readable key.
+    Column("ident", String(KEY + 2), nullable=False),
+    Column("key", String(KEY), nullable=True),
+    Column("scope", String(KEY), nullable=False),
+    Column("reason", Text(), nullable=False),
+    Column("raw", JSON(none_as_null=True), nullable=True),
+    Column("changed_at", UTCDateTime(), nullable=True),
+    Column("attempts", Integer(), nullable=False),
+    Column("first_seen", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    Column("retry", Boolean(), nullable=False),
+    UniqueConstraint("feed", "ident"),
+    comment="Records that could not be processed, until processed or retried.",
+)
+
+credit_freshness = Table(
+    "credit_freshness",
+    metadata,
+    Column("company_key", String(KEY), primary_key=True),
+    Column("source_at", UTCDateTime(), nullable=False),
+    Column("synced_at", UTCDateTime(), nullable=False),
+    Column("blocked", Boolean(), nullable=False),
+    comment="Per company: when 1C computed its credit position and when b2bsync wrote it.",
+)
+
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("job", String(JOB), nullable=False),
+    Column("holder", String(KEY), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("ended_at", UTCDateTime(), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("counts", JSON(), nullable=False),
+    Column("errors", JSON(), nullable=False),
+    Column("notes", JSON(), nullable=False),
+    Index(None, "job", "id"),
+    comment="One row per job run: ok, failed, stopped, or running until finished.",
+)
+
+job_leases = Table(
+    "job_leases",
+    metadata,
+    Column("job", String(JOB), primary_key=True),
+    Column("holder", String(KEY), nullable=False),
+    Column("acquired_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    comment="Who runs a job until when; two runs of a job never overlap.",
+)
+
+order_index = Table(
+    "order_index",
+    metadata,
+    Column("order_id", BigInteger(), primary_key=True, autoincrement=False),
+    Column("account_number", String(100), nullable=False),
+    Column("number_key", NumberKey, nullable=False),
+    Column("company_id", BigInteger(), nullable=True),
+    Column("status_id", String(8), nullable=False),
+    Column("date_insert", UTCDateTime(), nullable=False),
+    Column("date_update", UTCDateTime(), nullable=False),
+    Column("price", String(40), nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("user_id", BigInteger(), nullable=True),
+    Column("responsible_id", BigInteger(), nullable=True),
+    Column("canceled", Boolean(), nullable=False),
+    Column("indexed_at", UTCDateTime(), nullable=False),
+    Index(None, "date_insert", "order_id"),
+    Index(None, "company_id", "date_insert", "order_id"),
+    Index(None, "status_id", "date_insert", "order_id"),
+    Index(None, "responsible_id", "date_insert", "order_id"),
+    Index(None, "number_key"),
+    comment="Bitrix orders for `b2bsync orders search`; price is decimal text.",
+)
+
+order_index_items = Table(
+    "order_index_items",
+    metadata,
+    Column(
+        "order_id",
+        BigInteger(),
+        ForeignKey("order_index.order_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("kind", String(8), primary_key=True),
+    Column("position", Integer(), primary_key=True),
+    Column("value", Text(), nullable=False),
+    # casefolded article (kind "article"); NULL for product names, which are shown, not searched
+    Column("value_key", String(KEY), nullable=True),
+    Index(None, "kind", "value_key", "order_id"),
+    comment="Basket lines of indexed orders: articles (searchable) and product names.",
+)
+
+ARTICLE = "article"
+PRODUCT_NAME = "name"

@@ -1,0 +1,66 @@
+"""What the store hands back besides the ``jobs`` protocol's own types: leases and runs."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+RunStatus = Literal["ok", "failed", "stopped", "running", "interrupted"]
+FINAL_STATUSES: tuple[str, ...] = ("ok", "failed", "stopped")
+
+
+@dataclass(frozen=True)
+class Lease:
+    """``holder`` may run ``job`` until ``expires_at`` (renew before then)."""
+
+    job: str
+    holder: str
+    acquired_at: datetime
+    expires_at: datetime
+
+    def alive(self, now: datetime) -> bool:
+        return self.expires_at > now
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One job run. ``status`` is ``running`` while its holder keeps a live lease and
+    ``interrupted`` once that lease is gone (the process was killed before finishing)."""
+
+    id: int
+    job: str
+    holder: str
+    started_at: datetime
+    ended_at: datetime | None
+    status: RunStatus
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+    def to_json(self) -> dict[str, Any]:
+        duration = self.duration
+        return {
+            "id": self.id,
+            "job": self.job,
+            "holder": self.holder,
+            "status": self.status,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": None if self.ended_at is None else self.ended_at.isoformat(),
+            "duration_s": None if duration is None else round(duration.total_seconds(), 3),
+            "counts": dict(self.counts),
+            "errors": list(self.errors),
+            "notes": dict(self.notes),
+        }
+
+
+def new_holder() -> str:
+    """A lease holder name unique to this process: ``host:pid:random``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"

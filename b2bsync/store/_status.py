@@ -1,0 +1,136 @@
+"""What `b2bsync status` reports: per job its last run and lag, stale credit, quarantine sizes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from jobs import FEEDS, CreditSeen
+
+from ._records import Lease, RunRecord
+from ._store import Store
+
+TROUBLE = ("failed", "interrupted")
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One job: its newest run, when it last succeeded, and how far its feed lags.
+
+    ``lag`` is now minus the feed's newest cursor (None until a run saved one).
+    """
+
+    job: str
+    last_run: RunRecord | None
+    last_ok_at: datetime | None
+    newest_cursor: datetime | None
+    lag: timedelta | None
+    quarantined: int
+    lease: Lease | None
+
+    @property
+    def failing(self) -> bool:
+        return self.last_run is not None and self.last_run.status in TROUBLE
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "last_run": None if self.last_run is None else self.last_run.to_json(),
+            "last_ok_at": _iso(self.last_ok_at),
+            "newest_cursor": _iso(self.newest_cursor),
+            "lag_s": None if self.lag is None else round(self.lag.total_seconds(), 3),
+            "quarantined": self.quarantined,
+            "lease": None
+            if self.lease is None
+            else {"holder": self.lease.holder, "expires_at": self.lease.expires_at.isoformat()},
+        }
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    now: datetime
+    jobs: list[JobStatus]
+    quarantine: dict[str, int]
+    stale_after: timedelta
+    stale_credit: list[CreditSeen]
+    credit_companies: int
+    orders_indexed: int
+    store: str = ""
+
+    @property
+    def failing(self) -> list[JobStatus]:
+        """Jobs whose newest run failed or was interrupted (exit 1 of `b2bsync status`)."""
+        return [job for job in self.jobs if job.failing]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "now": self.now.isoformat(),
+            "store": self.store,
+            "ok": not self.failing,
+            "jobs": [job.to_json() for job in self.jobs],
+            "quarantine": dict(self.quarantine),
+            "credit": {
+                "companies": self.credit_companies,
+                "stale_after_s": self.stale_after.total_seconds(),
+                "stale": [
+                    {
+                        "company": seen.key,
+                        "source_at": seen.source_at.isoformat(),
+                        "synced_at": seen.synced_at.isoformat(),
+                        "age_s": round((self.now - seen.source_at).total_seconds(), 3),
+                        "blocked": seen.blocked,
+                    }
+                    for seen in self.stale_credit
+                ],
+            },
+            "orders_indexed": self.orders_indexed,
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def status_report(store: Store, stale_after: timedelta) -> StatusReport:
+    """Every feed job, plus any other job that ever ran (e.g. ``all``), in a stable order.
+
+    A company's credit is stale when 1C computed it (``source_at``) longer ago than
+    ``stale_after``: the cabinet shows "data updating" for it.
+    """
+    now = store.now()
+    last = store.last_runs()
+    last_ok = store.last_ok_runs()
+    cursors = store.newest_cursors()
+    quarantine = store.quarantine_counts()
+    leases = {lease.job: lease for lease in store.leases()}
+    names = list(FEEDS) + sorted(set(last) - set(FEEDS))
+    jobs = []
+    for name in names:
+        newest = cursors.get(name)
+        jobs.append(
+            JobStatus(
+                job=name,
+                last_run=last.get(name),
+                last_ok_at=last_ok.get(name),
+                newest_cursor=newest,
+                lag=None if newest is None else max(now - newest, timedelta(0)),
+                quarantined=quarantine.get(name, 0),
+                lease=leases.get(name),
+            )
+        )
+    credit = store.credit_seen()
+    stale = sorted(
+        (seen for seen in credit if now - seen.source_at > stale_after),
+        key=lambda seen: (seen.source_at, seen.key),
+    )
+    return StatusReport(
+        now=now,
+        jobs=jobs,
+        quarantine=quarantine,
+        stale_after=stale_after,
+        stale_credit=stale,
+        credit_companies=len(credit),
+        orders_indexed=store.indexed_orders(),
+        store=store.url,
+    )
