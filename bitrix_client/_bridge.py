@@ -247,10 +247,24 @@ class BridgeAPI:
         return await self._call("b2bsync.mail.template.ensure", fields)  # type: ignore[no-any-return]
 
     async def mail_send(
-        self, event_name: str, lid: str, fields: Mapping[str, Any], dedup_key: str
+        self,
+        event_name: str,
+        lid: str,
+        fields: Mapping[str, Any],
+        dedup_key: str | None = None,
+        *,
+        language_id: str | None = None,
     ) -> dict[str, Any]:
-        """Queue a mail event; the same ``dedup_key`` never sends twice."""
-        return await self._call(  # type: ignore[no-any-return]
-            "b2bsync.mail.send",
-            {"EVENT_NAME": event_name, "LID": lid, "FIELDS": dict(fields), "DEDUP_KEY": dedup_key},
-        )
+        """Queue a mail event; the same ``dedup_key`` never sends twice. An empty or missing key
+        is left out (the bridge refuses ``""``), and such a send is not retried after a timeout.
+
+        ``language_id`` is the recipient's language (one of the site's, else the bridge answers
+        ``ERROR_ARGUMENT``): Bitrix then uses only that language's templates. Without it every
+        language's template sends a mail — pass it.
+        """
+        params: dict[str, Any] = {"EVENT_NAME": event_name, "LID": lid, "FIELDS": dict(fields)}
+        if language_id is not None:
+            params["LANGUAGE_ID"] = language_id
+        if dedup_key:
+            params["DEDUP_KEY"] = dedup_key
+        return await self._call("b2bsync.mail.send", params)  # type: ignore[no-any-return]

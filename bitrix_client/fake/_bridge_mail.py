@@ -253,11 +253,24 @@ def mail_send(ctx: CallContext) -> dict[str, Any]:
     fields = _mail_fields(params)
     dedup_key = _dedup_key(params)
     _site_id(ctx.site, lid)
+    language_id = (
+        _language(ctx.site, params.string("LANGUAGE_ID"), "LANGUAGE_ID")
+        if params.get("LANGUAGE_ID") is not None
+        else None
+    )
     if not any(t.event_name == event_name for t in state.mail_types.values()):
         raise fail(ERROR_NOT_FOUND, f"no mail event type {event_name}")
     if dedup_key is not None and dedup_key in state.dedup_keys:
         return {"ID": state.dedup_keys[dedup_key], "DUPLICATE": True}
-    mail = SentMail(state.next_id("mail_event"), event_name, lid, fields, dedup_key, ctx.site.now())
+    mail = SentMail(
+        state.next_id("mail_event"),
+        event_name,
+        lid,
+        fields,
+        dedup_key,
+        ctx.site.now(),
+        language_id=language_id,
+    )
     state.sent_mails.append(mail)
     if dedup_key is not None:
         state.dedup_keys[dedup_key] = mail.id

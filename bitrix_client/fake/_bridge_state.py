@@ -197,12 +197,15 @@ class ManagedTemplate:
 
 @dataclass
 class SentMail:
+    """A queued mail event (``b_event``); ``language_id`` ``None`` means none was given."""
+
     id: int
     event_name: str
     lid: str
     fields: dict[str, str]
     dedup_key: str | None
     created_at: datetime
+    language_id: str | None = None
 
 
 @dataclass
@@ -260,13 +263,19 @@ class BridgeState:
         return [m for m in self.sent_mails if event_name is None or m.event_name == event_name]
 
     def render(self, mail: SentMail) -> list[RenderedMail]:
-        """``mail`` through every active template of its event and site, ``#MACROS#`` filled."""
+        """``mail`` through the templates the mail agent picks, ``#MACROS#`` filled.
+
+        As ``\\Bitrix\\Main\\Mail\\Event::handleEvent``: every active template of the event and
+        site; when the event has a language, only those of that language or of none (an empty
+        ``LANGUAGE_ID``, NULL in ``b_event_message``) — without one, templates of every language.
+        """
         out: list[RenderedMail] = []
         for template in sorted(self.mail_templates.values(), key=lambda t: t.id):
             if (
                 template.active
                 and template.event_name == mail.event_name
                 and mail.lid in template.sites
+                and (mail.language_id is None or template.language_id in ("", mail.language_id))
             ):
                 out.append(
                     RenderedMail(

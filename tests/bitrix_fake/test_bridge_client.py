@@ -12,6 +12,7 @@ import pytest
 
 from bitrix_client import (
     BitrixClient,
+    BitrixError,
     BridgeIncompatibleError,
     NotFoundError,
     RateLimit,
@@ -154,6 +155,44 @@ async def test_mail_is_queued_once_per_dedup_key(
     assert rendered.email_to == "buyer@romashka.ru"
     assert rendered.subject == "Приглашение в Ромашка"
     assert rendered.message == "Ссылка: https://b2b/i/t0k"
+
+
+async def test_mail_in_the_recipients_language_renders_once(
+    bridge_site: tuple[FakeSite, BitrixClient],
+) -> None:
+    site, client = bridge_site
+    bridge = client.bridge
+    await bridge.mail_type_ensure({"EVENT_NAME": "B2B_ORDER_APPROVED", "LID": "ru", "NAME": "x"})
+    subjects = {"ru": "Заказ #ORDER_ID# согласован", "en": "Order #ORDER_ID# approved"}
+    for language, subject in subjects.items():
+        await bridge.mail_template_ensure(
+            {
+                "EVENT_NAME": "B2B_ORDER_APPROVED",
+                "LID": "s1",
+                "LANGUAGE_ID": language,
+                "EMAIL_TO": "#EMAIL#",
+                "SUBJECT": subject,
+                "MESSAGE": "#ORDER_ID#",
+            }
+        )
+    fields = {"EMAIL": "buyer@example.com", "ORDER_ID": 17}
+
+    sent = await bridge.mail_send("B2B_ORDER_APPROVED", "s1", fields, "", language_id="en")
+    unlocalised = await bridge.mail_send("B2B_ORDER_APPROVED", "s1", fields)
+
+    mail = next(m for m in site.bridge.mails() if m.id == sent["ID"])
+    assert (mail.language_id, mail.dedup_key) == ("en", None)
+    [rendered] = site.bridge.render(mail)
+    assert (rendered.email_to, rendered.subject) == ("buyer@example.com", "Order 17 approved")
+    other = next(m for m in site.bridge.mails() if m.id == unlocalised["ID"])
+    assert [r.subject for r in site.bridge.render(other)] == [
+        "Заказ 17 согласован",
+        "Order 17 approved",
+    ]
+    with pytest.raises(BitrixError) as refused:
+        await bridge.mail_send("B2B_ORDER_APPROVED", "s1", fields, language_id="xx")
+    assert refused.value.code == "ERROR_ARGUMENT"
+    assert len(site.bridge.mails()) == 2
 
 
 async def test_users_are_the_sites_own(bridge_site: tuple[FakeSite, BitrixClient]) -> None:

@@ -2,7 +2,8 @@
 
 Format of the scenario files: ``bridge/contract/README.md``. Each scenario gets a fresh site (the
 ``fake_site``/``fake_client`` fixtures of ``conftest.py``); fixtures named in the files are
-applied to the site's state directly, standing for what an administrator or the sale module does.
+applied to the site's state directly, standing for what an administrator or the sale module does;
+``mail_event`` steps are checked against the queued mail and :meth:`BridgeState.render`.
 """
 
 from __future__ import annotations
@@ -151,6 +152,19 @@ def _delete_template(site: FakeSite, args: dict[str, Any]) -> None:
     del site.bridge.mail_templates[args["ID"]]
 
 
+def mail_event(site: FakeSite, event_id: int) -> dict[str, Any] | None:
+    """The queued event as a ``mail_event`` step states it: its language and the templates the
+    mail agent sends it through."""
+    found = next((m for m in site.bridge.sent_mails if m.id == event_id), None)
+    if found is None:
+        return None
+    return {
+        "ID": found.id,
+        "LANGUAGE_ID": found.language_id,
+        "TEMPLATE_IDS": [r.template_id for r in site.bridge.render(found)],
+    }
+
+
 FIXTURES: dict[str, Callable[[FakeSite, dict[str, Any]], None]] = {
     "order_status_change": _status_change,
     "mail_template_edit": _edit_template,
@@ -172,6 +186,13 @@ async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.Async
     for number, step in _expand(doc["steps"]):
         if "fixture" in step:
             FIXTURES[step["fixture"]](fake_site, step["args"])
+            continue
+        if "mail_event" in step:
+            actual = mail_event(fake_site, step["mail_event"]["ID"])
+            if actual != step["mail_event"]:
+                failures.append(
+                    f"step {number} mail_event: {actual}, expected {step['mail_event']}"
+                )
             continue
         response = await fake_client.post(f"{step['method']}.json", json=step["params"])
         for problem in check(step["expect"], response.status_code, response.json()):

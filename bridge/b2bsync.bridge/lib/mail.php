@@ -102,7 +102,13 @@ final class Mail implements MailPort
     public function addTemplate(array $template): int
     {
         $message = new \CEventMessage();
-        $id = $message->Add(['ACTIVE' => $template['ACTIVE'] ? 'Y' : 'N'] + $template);
+        $fields = ['ACTIVE' => $template['ACTIVE'] ? 'Y' : 'N'] + $template;
+        if (($fields['LANGUAGE_ID'] ?? '') === '') {
+            // left NULL: Event::handleEvent() sends a template of no language for every event
+            // language, but one whose LANGUAGE_ID is '' for none
+            unset($fields['LANGUAGE_ID']);
+        }
+        $id = $message->Add($fields);
         if (!$id) {
             throw ApiError::of(ErrorCode::ARGUMENT, trim(strip_tags((string)$message->LAST_ERROR)) ?: 'CEventMessage::Add failed');
         }
@@ -138,7 +144,7 @@ final class Mail implements MailPort
      * The key row and the b_event row are written in one transaction; a concurrent second
      * sender of the same key waits on the primary key and then finds the first one's event.
      */
-    public function send(string $eventName, string $siteId, array $fields, ?string $dedupKey): array
+    public function send(string $eventName, string $siteId, array $fields, ?string $dedupKey, ?string $languageId = null): array
     {
         $hash = $dedupKey === null ? null : hash('sha256', $dedupKey);
         if ($hash !== null && ($known = $this->known($hash)) !== null) {
@@ -150,7 +156,7 @@ final class Mail implements MailPort
             if ($hash !== null) {
                 MailDedupTable::add(['DEDUP_HASH' => $hash, 'DEDUP_KEY' => $dedupKey, 'EVENT_ID' => 0, 'CREATED_AT' => new DateTime()]);
             }
-            $result = Event::send(['EVENT_NAME' => $eventName, 'LID' => $siteId, 'C_FIELDS' => $fields]);
+            $result = Event::send(self::event($eventName, $siteId, $fields, $languageId));
             if (!$result->isSuccess()) {
                 throw ApiError::of(ErrorCode::CORE, implode('; ', $result->getErrorMessages()));
             }
@@ -170,6 +176,21 @@ final class Mail implements MailPort
             $connection->rollbackTransaction();
             throw $e;
         }
+    }
+
+    /**
+     * The b_event row for Event::send(). Its LANGUAGE_ID is what Event::handleEvent() filters the
+     * templates by (that language or none); left out, every language's template sends a mail.
+     * @param array<string, string> $fields
+     * @return array<string, mixed>
+     */
+    public static function event(string $eventName, string $siteId, array $fields, ?string $languageId): array
+    {
+        $event = ['EVENT_NAME' => $eventName, 'LID' => $siteId, 'C_FIELDS' => $fields];
+        if ($languageId !== null) {
+            $event['LANGUAGE_ID'] = $languageId;
+        }
+        return $event;
     }
 
     private function known(string $hash): ?int

@@ -52,6 +52,19 @@ final class ContractRunner
                 $this->fixture($step['fixture'], $step['args']);
                 continue;
             }
+            if (isset($step['mail_event'])) {
+                $wanted = $step['mail_event'];
+                $found = $this->site->delivery($wanted['ID']);
+                $actual = $found === null ? null : ['ID' => $wanted['ID']] + $found;
+                if ($actual !== null) {
+                    ksort($actual);
+                }
+                ksort($wanted);
+                if ($actual !== $wanted) {
+                    $problems[] = "step $number mail_event: " . json_encode($actual, JSON_UNESCAPED_UNICODE) . ', expected ' . json_encode($wanted, JSON_UNESCAPED_UNICODE);
+                }
+                continue;
+            }
             [$status, $body] = $this->call($step['method'], $step['params']);
             foreach (self::check($step['expect'], $status, $body) as $problem) {
                 $problems[] = "step $number {$step['method']} " . json_encode($step['params'], JSON_UNESCAPED_UNICODE) . ": $problem";

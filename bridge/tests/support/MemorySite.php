@@ -394,16 +394,41 @@ final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePo
         $this->records[$identity] = ['ID' => $templateId, 'FINGERPRINT' => $fingerprint];
     }
 
-    public function send(string $eventName, string $siteId, array $fields, ?string $dedupKey): array
+    public function send(string $eventName, string $siteId, array $fields, ?string $dedupKey, ?string $languageId = null): array
     {
         if ($dedupKey !== null && isset($this->dedup[$dedupKey])) {
             return ['ID' => $this->dedup[$dedupKey], 'DUPLICATE' => true];
         }
         $id = $this->next('event');
-        $this->sent[] = ['ID' => $id, 'EVENT_NAME' => $eventName, 'LID' => $siteId, 'FIELDS' => $fields, 'DEDUP_KEY' => $dedupKey];
+        $this->sent[] = ['ID' => $id, 'EVENT_NAME' => $eventName, 'LID' => $siteId, 'FIELDS' => $fields, 'DEDUP_KEY' => $dedupKey, 'LANGUAGE_ID' => $languageId];
         if ($dedupKey !== null) {
             $this->dedup[$dedupKey] = $id;
         }
         return ['ID' => $id, 'DUPLICATE' => false];
+    }
+
+    /**
+     * The queued event $eventId, or null: its LANGUAGE_ID and the IDs of the templates the mail
+     * agent sends it through (Event::handleEvent: active, the event's type and one of its sites,
+     * and when the event has a language, that language or none).
+     * @return array{LANGUAGE_ID: ?string, TEMPLATE_IDS: list<int>}|null
+     */
+    public function delivery(int $eventId): ?array
+    {
+        foreach ($this->sent as $event) {
+            if ($event['ID'] !== $eventId) {
+                continue;
+            }
+            $ids = [];
+            foreach ($this->templates() as $template) {
+                if ($template['ACTIVE'] && $template['EVENT_NAME'] === $event['EVENT_NAME']
+                    && in_array($event['LID'], $template['LID'], true)
+                    && ($event['LANGUAGE_ID'] === null || in_array($template['LANGUAGE_ID'], ['', $event['LANGUAGE_ID']], true))) {
+                    $ids[] = (int)$template['ID'];
+                }
+            }
+            return ['LANGUAGE_ID' => $event['LANGUAGE_ID'], 'TEMPLATE_IDS' => $ids];
+        }
+        return null;
     }
 }

@@ -199,7 +199,11 @@ final class MailApi
         return $out;
     }
 
-    /** @return array{ID: int, DUPLICATE: bool} */
+    /**
+     * Queue the event. With LANGUAGE_ID the mail agent uses only the templates of that language
+     * (or of none); without it, the templates of every language — one mail per language.
+     * @return array{ID: int, DUPLICATE: bool}
+     */
     public function send(Params $params): array
     {
         $eventName = $this->eventName($params);
@@ -220,10 +224,11 @@ final class MailApi
             }
         }
         $this->siteId($lid);
+        $languageId = $params->get('LANGUAGE_ID') !== null ? $this->language($params->string('LANGUAGE_ID'), 'LANGUAGE_ID') : null;
         if (!$this->hasType($eventName)) {
             throw ApiError::of(ErrorCode::NOT_FOUND, "no mail event type $eventName");
         }
-        return $this->mail->send($eventName, $lid, $fields, $dedupKey);
+        return $this->mail->send($eventName, $lid, $fields, $dedupKey, $languageId);
     }
 
     /** PHP's string conversion of a scalar, whole floats without ".0". */

@@ -39,9 +39,10 @@ interface MailPort
     public function saveRecord(string $identity, int $templateId, string $fingerprint): void;
 
     /**
-     * Queue the event; with a dedup key, atomically: a key seen before answers the first event's ID.
+     * Queue the event (LANGUAGE_ID of b_event: $languageId, or none when null); with a dedup key,
+     * atomically: a key seen before answers the first event's ID.
      * @param array<string, string> $fields
      * @return array{ID: int, DUPLICATE: bool}
      */
-    public function send(string $eventName, string $siteId, array $fields, ?string $dedupKey): array;
+    public function send(string $eventName, string $siteId, array $fields, ?string $dedupKey, ?string $languageId = null): array;
 }
