@@ -25,6 +25,14 @@ class FileMode(StrEnum):
     link = "link"  # UF_EXTERNAL_URL → b2bsync's download endpoint, streamed from 1C
 
 
+class DocumentsRead(StrEnum):
+    """How the documents job reads 1C (see :mod:`jobs.documents`)."""
+
+    auto = "auto"  # feed for an XML drop, per_company otherwise
+    per_company = "per_company"  # one request per company, per-company cursors
+    feed = "feed"  # one pass over every company's documents, one feed cursor
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -45,6 +53,8 @@ class SyncConfig:
     link_orders_by_inn: bool = True
     inn_property_codes: tuple[str, ...] = ("INN", "COMPANY_INN")
     company_property_code: str = "B2B_COMPANY_ID"
+    documents_read: DocumentsRead = DocumentsRead.auto
+    article_property_codes: tuple[str, ...] = ("CML2_ARTICLE", "ARTICLE", "ARTNUMBER")
     clock: Callable[[], datetime] = _utc_now
 
 

@@ -1,0 +1,89 @@
+"""Upserting a chunk of records and recording the outcome in the store.
+
+Per row of the batch answer: confirmed → ``remember`` (hash, Bitrix ID) and ``clear_quarantine``;
+rejected input (a skippable error) → ``quarantine`` with the one-line reason; a transient failure
+(retries exhausted, answer lost) → the row's scope is reported failed so its cursor is not
+advanced; a fatal error → the confirmed rows are still remembered, then the job stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from bitrix_client import FatalError, UpsertResult
+
+from ._context import JobContext
+from ._errors import JobFailed, fate
+from ._ports import JobResult, Known
+from ._values import one_line
+
+log = structlog.get_logger()
+
+
+@dataclass
+class Row:
+    """One record about to be written: its natural key, the fields sent and their hash."""
+
+    key: str
+    fields: dict[str, Any]
+    hash: str
+    scope: str = ""
+    raw: Any = None
+    changed_at: datetime | None = None
+    deleted: bool = False
+
+
+@dataclass
+class Written:
+    ids: dict[str, int] = field(default_factory=dict)
+    failed_scopes: dict[str, str] = field(default_factory=dict)
+    quarantined: list[str] = field(default_factory=list)
+
+
+async def upsert_rows(
+    ctx: JobContext,
+    result: JobResult,
+    *,
+    feed: str,
+    block: str,
+    key: Sequence[str],
+    rows: Sequence[Row],
+) -> Written:
+    out = Written()
+    if not rows:
+        return out
+    try:
+        outcomes = await ctx.bitrix.bridge.upsert_many(block, key, [r.fields for r in rows])
+    except FatalError as exc:
+        raise JobFailed(f"writing {block}: {one_line(exc)}") from exc
+    confirmed: list[Known] = []
+    fatal: BaseException | None = None
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if isinstance(outcome, UpsertResult):
+            confirmed.append(Known(row.key, row.hash, outcome.id, row.scope, row.deleted))
+            out.ids[row.key] = outcome.id
+            result.add({"unchanged": "already_current"}.get(outcome.action, outcome.action))
+            continue
+        what = fate(outcome)
+        reason = one_line(outcome)
+        if what == "skip":
+            ctx.store.quarantine(feed, row.key, reason, row.raw, row.scope, row.changed_at)
+            out.quarantined.append(row.key)
+            result.add("quarantined")
+            log.warning(f"sync.{feed}.rejected", key=row.key, reason=reason)
+        elif what == "fatal":
+            fatal = fatal or outcome
+        else:
+            out.failed_scopes.setdefault(row.scope, reason)
+            result.add("failed")
+    if confirmed:
+        ctx.store.remember(feed, confirmed)
+        ctx.store.clear_quarantine(feed, [k.key for k in confirmed])
+    if fatal is not None:
+        raise JobFailed(f"writing {block}: {one_line(fatal)}") from fatal
+    return out

@@ -1,0 +1,637 @@
+"""1C documents → ``b2b_documents``, per company (DESIGN §7).
+
+**Reading.** Two ways, chosen by ``config.documents_read``:
+
+- ``per_company`` (default for the HTTP and SOAP adapters): for every active company the store
+  knows, ``documents(counterparty=guid, changed_since=cursor − look_back)``. The company's GUID
+  is the scope: its cursor ``("documents", guid)`` moves only when all its records were written
+  (or quarantined), a company whose writes or reads failed keeps its cursor and the job goes on
+  with the next company. ``ctx.stop`` is honoured between companies. A company 1C does not
+  know (HTTP 404 "Контрагент не найден") is counted in ``not_in_1c`` and skipped.
+- ``feed`` (default for the XML drop, whose files are the changes and carry every company):
+  one pass over ``documents(changed_since=cursor − look_back)`` with the feed cursor
+  ``("documents", "")``; documents go to their company by ``counterparty_guid``, per-company
+  cursors are set as well. A document of a counterparty the store does not know is quarantined
+  ``unknown counterparty <guid>`` (scope = that GUID); once the companies job has made that
+  company known, the next run re-reads from the entry's ``changed_at`` by itself — no operator
+  retry needed. ``ctx.stop`` is honoured between chunks of 50; a stopped feed run moves no cursor.
+
+``config.company`` (a GUID or a Bitrix company ID) reads that company only, per company.
+
+**Writing.** Rows are upserted on ``UF_XML_ID`` in batches of 50 (fewer when attached files
+make the request large). Fields sent: ``UF_XML_ID``, ``UF_COMPANY_ID``, ``UF_DOC_TYPE`` (the
+LIST item ID of ``invoice``/``waybill``/…), ``UF_NUMBER`` (padding stripped), ``UF_DATE`` (in the
+site's zone), ``UF_AMOUNT``, ``UF_CURRENCY``, ``UF_ORDER_ID`` (1C's order reference: an order ID,
+or the GUID found in an order's ``id1c``/``xmlId``), ``UF_DELETED``, ``UF_HASH``,
+``UF_SYNCED_AT`` and, by ``config.file_mode``:
+
+- ``link``: ``UF_EXTERNAL_URL = {download_base_url}/documents/{guid}`` (b2bsync's download
+  endpoint streams the file from 1C, the cabinet signs the link per user), ``UF_FILE_ID`` cleared;
+- ``attach``: the PDF base64 in ``UF_FILE_ID`` (``{"fileData": [name, b64]}``), ``UF_EXTERNAL_URL``
+  cleared; a file over ``max_attach_bytes`` falls back to a link (noted in ``attach_fallback``);
+- ``upload``: the PDF written atomically under ``upload_dir`` (see :mod:`._files`),
+  ``UF_EXTERNAL_URL = {upload_url_prefix}/{company_id}/{file}``, ``UF_FILE_ID`` cleared.
+
+A document without a file (``has_file=False``) gets neither a file nor a link; a document 1C marks
+deleted gets ``UF_DELETED=1`` and keeps whatever file it had. ``UF_HASH`` is the SHA-256 of the
+metadata plus the transferred file's SHA-256, so the cabinet can tell a changed PDF.
+
+**Unchanged means no write.** The hash the store remembers covers everything that decides the
+row before any file is fetched: the metadata fields, 1C's order reference, the file plan (mode,
+link) and — when a file is transferred — 1C's ``changed_at``, the only sign of a new PDF short of
+downloading it. So a re-read document costs neither a download nor a write.
+
+**Vanished.** With ``config.full`` every document the site holds for a company (its
+``b2b_documents`` rows) that 1C did not return gets ``UF_DELETED=1``; rows are never deleted.
+For an XML drop this is skipped (the folder holds changes, not everything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import structlog
+
+from bitrix_client import BitrixError, FatalError
+from onec_client import (
+    Document,
+    OneCError,
+    OneCFatalError,
+    OneCFileUnavailable,
+    OneCNotFound,
+    OneCSource,
+    Quarantined,
+)
+
+from . import _files
+from ._companies_map import CompanyMap, CompanyRef
+from ._context import DocumentsRead, FileMode, JobContext
+from ._errors import JobFailed
+from ._hash import content_hash
+from ._hl import DOCUMENTS, HlMeta, MissingEnumItem
+from ._lists import Query, chunks, list_many
+from ._ports import JobResult, Known, QuarantineEntry
+from ._retry import RetryPlan
+from ._streams import closing
+from ._values import EMPTY, date_text, datetime_text, decimal_text, one_line, to_int
+from ._writer import Row, Written, upsert_rows
+
+log = structlog.get_logger()
+
+FEED = "documents"
+KEY = ("UF_XML_ID",)
+CHUNK = 50
+#: Base64 carried per batch request before it is sent early (attach mode).
+PAYLOAD_LIMIT = 4 * 1024 * 1024
+UNKNOWN = "unknown counterparty "
+NOTE_LIMIT = 100
+
+Plan = Literal["none", "deleted", "link", "attach", "upload"]
+_PLANS: dict[FileMode, Plan] = {
+    FileMode.link: "link",
+    FileMode.attach: "attach",
+    FileMode.upload: "upload",
+}
+
+
+@dataclass
+class _Prepared:
+    doc: Document
+    company: CompanyRef
+    meta: dict[str, Any]
+    plan: Plan
+    link: str | None
+    hash: str
+
+
+@dataclass
+class _Scope:
+    """What one company (or the whole feed) read in this run."""
+
+    newest: datetime | None = None
+    keys: set[str] = field(default_factory=set)
+    raws: set[str] = field(default_factory=set)
+    failure: str | None = None
+    read: int = 0
+
+    def saw(self, key: str | None, changed_at: datetime | None, raw: str | None = None) -> None:
+        if key is not None:
+            self.keys.add(key)
+        elif raw is not None:
+            self.raws.add(raw)
+        if changed_at is not None and (self.newest is None or changed_at > self.newest):
+            self.newest = changed_at
+
+
+def _note(result: JobResult, name: str, value: Any) -> None:
+    items = result.notes.setdefault(name, [])
+    if isinstance(items, list) and len(items) < NOTE_LIMIT:
+        items.append(value)
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+async def sync_documents(ctx: JobContext) -> JobResult:
+    result = JobResult("documents")
+    cfg = ctx.config
+    log.info("sync.documents.start", full=cfg.full, company=cfg.company, file_mode=cfg.file_mode)
+    try:
+        await _Run(ctx, result).execute()
+    except JobFailed as exc:
+        result.errors.append(str(exc))
+    log.info(
+        "sync.documents.done",
+        ok=result.ok,
+        stopped=result.stopped,
+        errors=len(result.errors),
+        **result.counts,
+    )
+    ctx.progress.event("sync.documents.done", ok=result.ok, **result.counts)
+    return result
+
+
+class _Run:
+    def __init__(self, ctx: JobContext, result: JobResult) -> None:
+        self.ctx = ctx
+        self.result = result
+        self.cfg = ctx.config
+        self.store = ctx.store
+        self.now = self.cfg.clock()
+        self.meta = HlMeta(ctx.bitrix)
+        self.companies = CompanyMap.load(ctx.store)
+        self.onec: OneCSource
+
+    # --- entry ----------------------------------------------------------------------------
+
+    async def execute(self) -> None:
+        if self.ctx.onec is None:
+            raise JobFailed("no 1C source is configured")
+        self.onec = self.ctx.onec
+        self._check_config()
+        await self.meta.enum_ids(DOCUMENTS, "UF_DOC_TYPE")
+        if self.cfg.company:
+            company = self.companies.resolve(self.cfg.company)
+            if company is None:
+                raise JobFailed(f"company {self.cfg.company!r} is not known; sync companies first")
+            await self._per_company([company])
+        elif self._mode() == DocumentsRead.feed:
+            await self._feed()
+        else:
+            await self._per_company(self.companies.active())
+
+    def _mode(self) -> DocumentsRead:
+        mode = self.cfg.documents_read
+        if mode == DocumentsRead.auto:
+            return DocumentsRead.feed if self.onec.kind == "xml" else DocumentsRead.per_company
+        return mode
+
+    def _check_config(self) -> None:
+        cfg = self.cfg
+        if cfg.file_mode == FileMode.upload and cfg.upload_dir is None:
+            raise JobFailed("file_mode=upload needs upload_dir (the site's upload/b2b/docs)")
+        if cfg.download_base_url is None and cfg.file_mode == FileMode.link:
+            self.result.notes["warning"] = (
+                "download_base_url is not set: documents are written without download links"
+            )
+            log.warning("sync.documents.no_download_url")
+
+    def _auto_retries(self) -> list[QuarantineEntry]:
+        """Documents parked as "unknown counterparty" whose company is known by now."""
+        return [
+            e
+            for e in self.store.quarantined(FEED)
+            if e.reason.startswith(UNKNOWN) and self.companies.get(e.scope) is not None
+        ]
+
+    def _link(self, guid: str) -> str | None:
+        base = self.cfg.download_base_url
+        return f"{base.rstrip('/')}/documents/{guid}" if base else None
+
+    # --- per company ----------------------------------------------------------------------
+
+    async def _per_company(self, targets: list[CompanyRef]) -> None:
+        retry = RetryPlan(self.store, FEED, self._auto_retries())
+        wanted = {c.guid for c in targets}
+        if not self.cfg.company:
+            for scope in retry.scopes:
+                company = self.companies.get(scope)
+                if scope not in wanted and (company is None or not company.active):
+                    retry.requeue(scope)
+        self.ctx.progress.stage("documents", total=len(targets))
+        for company in targets:
+            if self.ctx.stop.is_set():
+                self.result.stopped = True
+                break
+            await self._company(company, retry)
+            self.ctx.progress.advance(1)
+
+    async def _company(self, company: CompanyRef, retry: RetryPlan) -> None:
+        scope = _Scope()
+        cursor = None if self.cfg.full else self.store.cursor(FEED, company.guid)
+        since = None if cursor is None else cursor - self.cfg.look_back
+        since = retry.since(company.guid, since)
+        pending: list[tuple[Document, CompanyRef]] = []
+        try:
+            items = self.onec.documents(counterparty=company.guid, changed_since=since)
+            async with closing(items) as stream:
+                async for item in stream:
+                    if isinstance(item, Quarantined):
+                        self._quarantine_item(item, company.guid, scope)
+                        continue
+                    scope.read += 1
+                    scope.saw(item.guid, item.changed_at)
+                    if item.counterparty_guid != company.guid:
+                        self._park(
+                            item,
+                            f"1C returned a document of counterparty {item.counterparty_guid} "
+                            f"for {company.guid}",
+                            company.guid,
+                        )
+                        continue
+                    pending.append((item, company))
+                    if len(pending) >= CHUNK:
+                        await self._process(pending, {company.guid: scope})
+                        pending = []
+            await self._process(pending, {company.guid: scope})
+            if self.cfg.full and scope.failure is None:
+                await self._vanished({"UF_COMPANY_ID": company.bitrix_id}, scope.keys)
+        except OneCNotFound as exc:
+            self.result.add("not_in_1c")
+            _note(self.result, "not_in_1c", company.guid)
+            log.warning("sync.documents.not_in_1c", company=company.guid, reason=one_line(exc))
+            return
+        except (OneCFatalError, FatalError) as exc:
+            raise JobFailed(f"documents of {company.guid}: {one_line(exc)}") from exc
+        except (OneCError, BitrixError) as exc:
+            scope.failure = scope.failure or one_line(exc)
+        self._finish_company(company, scope, cursor, retry)
+
+    def _finish_company(
+        self, company: CompanyRef, scope: _Scope, cursor: datetime | None, retry: RetryPlan
+    ) -> None:
+        self.result.add("companies")
+        if scope.failure is not None:
+            self.result.add("failed_companies")
+            self.result.errors.append(f"documents of company {company.guid}: {scope.failure}")
+            log.warning("sync.documents.company_failed", company=company.guid, reason=scope.failure)
+        else:
+            retry.finish(company.guid, scope.keys, scope.raws)
+            newest = _later(cursor, scope.newest)
+            if newest is not None and newest != cursor:
+                self.store.set_cursor(FEED, company.guid, newest)
+        self.ctx.progress.event(
+            "sync.documents.company",
+            company=company.guid,
+            company_id=company.bitrix_id,
+            read=scope.read,
+            ok=scope.failure is None,
+        )
+
+    # --- whole feed -----------------------------------------------------------------------
+
+    async def _feed(self) -> None:
+        retry = RetryPlan(self.store, FEED, self._auto_retries())
+        cursor = None if self.cfg.full else self.store.cursor(FEED, "")
+        since = None if cursor is None else cursor - self.cfg.look_back
+        for scope_name in retry.scopes:
+            since = retry.since(scope_name, since)
+        scopes: dict[str, _Scope] = {}
+        everything = _Scope()
+        pending: list[tuple[Document, CompanyRef]] = []
+        self.ctx.progress.stage("documents")
+        try:
+            async with closing(self.onec.documents(changed_since=since)) as stream:
+                async for item in stream:
+                    if isinstance(item, Quarantined):
+                        self._quarantine_item(item, "", everything)
+                        continue
+                    everything.read += 1
+                    everything.saw(item.guid, item.changed_at)
+                    owner = item.counterparty_guid
+                    scopes.setdefault(owner, _Scope()).saw(item.guid, item.changed_at)
+                    company = self.companies.get(owner)
+                    if company is None:
+                        self._park(item, f"{UNKNOWN}{owner}", owner)
+                        continue
+                    pending.append((item, company))
+                    if len(pending) >= CHUNK:
+                        await self._process(pending, scopes)
+                        self.ctx.progress.advance(len(pending))
+                        pending = []
+                        if self.ctx.stop.is_set():
+                            self.result.stopped = True
+                            break
+            if not self.result.stopped:
+                await self._process(pending, scopes)
+                self.ctx.progress.advance(len(pending))
+        except (OneCFatalError, FatalError) as exc:
+            raise JobFailed(f"documents feed: {one_line(exc)}") from exc
+        except (OneCError, BitrixError) as exc:
+            everything.failure = one_line(exc)
+        failures = {g: s.failure for g, s in scopes.items() if s.failure is not None}
+        if everything.failure is not None:
+            self.result.errors.append(f"documents feed: {everything.failure}")
+        for guid, reason in sorted(failures.items()):
+            self.result.add("failed_companies")
+            self.result.errors.append(f"documents of company {guid}: {reason}")
+        if self.result.stopped or everything.failure is not None:
+            return
+        for guid, scope in sorted(scopes.items()):
+            if scope.failure is None and self.companies.get(guid) is not None:
+                self.result.add("companies")
+                previous = self.store.cursor(FEED, guid)
+                newest = _later(previous, scope.newest)
+                if newest is not None and newest != previous:
+                    self.store.set_cursor(FEED, guid, newest)
+        for scope_name in retry.scopes:
+            retry.finish(scope_name, everything.keys, everything.raws)
+        if failures:
+            return
+        if self.cfg.full:
+            if self.onec.kind == "xml":
+                self.result.notes["vanished"] = "not checked: an XML drop holds changes only"
+            else:
+                await self._vanished({}, everything.keys)
+        newest = _later(cursor, everything.newest)
+        if newest is not None and newest != cursor:
+            self.store.set_cursor(FEED, "", newest)
+
+    # --- records --------------------------------------------------------------------------
+
+    def _quarantine_item(self, item: Quarantined, scope_name: str, scope: _Scope) -> None:
+        self.store.quarantine(FEED, item.key, item.reason, item.raw, scope_name, item.changed_at)
+        self.result.add("quarantined")
+        scope.saw(item.key, item.changed_at, item.raw)
+        log.warning("sync.documents.quarantined", key=item.key, reason=item.reason)
+
+    def _park(self, doc: Document, reason: str, scope_name: str) -> None:
+        self.store.quarantine(FEED, doc.guid, reason, doc.as_json(), scope_name, doc.changed_at)
+        self.result.add("quarantined")
+        log.warning("sync.documents.quarantined", key=doc.guid, reason=reason)
+
+    async def _prepare(self, doc: Document, company: CompanyRef) -> _Prepared | None:
+        try:
+            type_id = await self.meta.enum_id(DOCUMENTS, "UF_DOC_TYPE", doc.type.value)
+        except MissingEnumItem as exc:
+            self._park(doc, str(exc), company.guid)
+            return None
+        meta: dict[str, Any] = {
+            "UF_XML_ID": doc.guid,
+            "UF_COMPANY_ID": company.bitrix_id,
+            "UF_DOC_TYPE": type_id,
+            "UF_NUMBER": doc.number,
+            "UF_DATE": date_text(doc.date, self.cfg.site_timezone),
+            "UF_AMOUNT": decimal_text(doc.amount),
+            "UF_CURRENCY": doc.currency or EMPTY,
+            "UF_DELETED": 1 if doc.deleted else 0,
+        }
+        plan: Plan
+        if doc.deleted:
+            plan = "deleted"
+        elif not doc.has_file:
+            plan = "none"
+        else:
+            plan = _PLANS[FileMode(self.cfg.file_mode)]
+        link = self._link(doc.guid) if plan in ("link", "attach") else None
+        basis: dict[str, Any] = {**meta, "order_ref": doc.order_ref or EMPTY, "file": plan}
+        if plan == "link":
+            basis["link"] = link
+        if plan in ("attach", "upload"):
+            basis["changed_at"] = doc.changed_at
+            basis["upload_url_prefix"] = self.cfg.upload_url_prefix if plan == "upload" else None
+        return _Prepared(doc, company, meta, plan, link, content_hash(basis))
+
+    async def _process(
+        self, batch: list[tuple[Document, CompanyRef]], scopes: dict[str, _Scope]
+    ) -> None:
+        """Write what changed in ``batch``; failures are recorded on the company's scope."""
+        if not batch:
+            return
+        latest: dict[str, tuple[Document, CompanyRef]] = {d.guid: (d, c) for d, c in batch}
+        known = self.store.known(FEED, list(latest))
+        changed: list[_Prepared] = []
+        unchanged: list[str] = []
+        for doc, company in latest.values():
+            prepared = await self._prepare(doc, company)
+            if prepared is None:
+                continue
+            remembered = known.get(doc.guid)
+            if remembered is not None and remembered.hash == prepared.hash:
+                unchanged.append(doc.guid)
+            else:
+                changed.append(prepared)
+        if unchanged:
+            self.store.clear_quarantine(FEED, unchanged)
+            self.result.add("unchanged", len(unchanged))
+        written = await self._write(changed)
+        for guid, reason in written.failed_scopes.items():
+            scope = scopes.setdefault(guid, _Scope())
+            scope.failure = scope.failure or reason
+
+    async def _write(self, changed: list[_Prepared]) -> Written:
+        total = Written()
+        if not changed:
+            return total
+        orders = await _resolve_order_refs(self.ctx, {p.doc.order_ref for p in changed})
+        rows: list[Row] = []
+        payload = 0
+        for prepared in changed:
+            try:
+                row, size = await self._row(prepared, orders)
+            except OneCFileUnavailable as exc:
+                log.warning("sync.documents.no_file", key=prepared.doc.guid, reason=one_line(exc))
+                self.result.add("file_unavailable")
+                _note(self.result, "file_unavailable", prepared.doc.guid)
+                row, size = self._row_without_file(prepared, orders), 0
+            except OneCFatalError as exc:
+                raise JobFailed(f"file of document {prepared.doc.guid}: {one_line(exc)}") from exc
+            except OneCError as exc:
+                total.failed_scopes.setdefault(prepared.company.guid, one_line(exc))
+                self.result.add("failed")
+                continue
+            except OSError as exc:
+                raise JobFailed(f"writing the file of {prepared.doc.guid}: {exc}") from exc
+            rows.append(row)
+            payload += size
+            if len(rows) >= CHUNK or payload >= PAYLOAD_LIMIT:
+                _merge(total, await self._upsert(rows))
+                rows, payload = [], 0
+        _merge(total, await self._upsert(rows))
+        return total
+
+    async def _upsert(self, rows: list[Row]) -> Written:
+        written = await upsert_rows(
+            self.ctx, self.result, feed=FEED, block=DOCUMENTS, key=KEY, rows=rows
+        )
+        deleted = sum(1 for r in rows if r.deleted and r.key in written.ids)
+        if deleted:
+            self.result.add("marked_deleted", deleted)
+        return written
+
+    def _base_fields(self, prepared: _Prepared, orders: dict[str, int]) -> dict[str, Any]:
+        fields = dict(prepared.meta)
+        ref = prepared.doc.order_ref
+        order_id = orders.get(ref.lower()) if ref else None
+        fields["UF_ORDER_ID"] = order_id if order_id is not None else EMPTY
+        return fields
+
+    def _finish_row(self, prepared: _Prepared, fields: dict[str, Any], file_sha: str | None) -> Row:
+        doc = prepared.doc
+        fields["UF_HASH"] = content_hash(
+            {
+                "xml_id": doc.guid,
+                "type": doc.type.value,
+                "number": doc.number,
+                "date": fields["UF_DATE"],
+                "amount": fields["UF_AMOUNT"],
+                "currency": fields["UF_CURRENCY"],
+                "order_ref": doc.order_ref or EMPTY,
+                "deleted": fields["UF_DELETED"],
+                "file_sha256": file_sha,
+            }
+        )
+        fields["UF_SYNCED_AT"] = datetime_text(self.now)
+        return Row(
+            key=doc.guid,
+            fields=fields,
+            hash=prepared.hash,
+            scope=prepared.company.guid,
+            raw=doc.as_json(),
+            changed_at=doc.changed_at,
+            deleted=doc.deleted,
+        )
+
+    def _row_without_file(self, prepared: _Prepared, orders: dict[str, int]) -> Row:
+        fields = self._base_fields(prepared, orders)
+        fields["UF_FILE_ID"] = EMPTY
+        fields["UF_EXTERNAL_URL"] = EMPTY
+        return self._finish_row(prepared, fields, None)
+
+    async def _row(self, prepared: _Prepared, orders: dict[str, int]) -> tuple[Row, int]:
+        fields = self._base_fields(prepared, orders)
+        plan = prepared.plan
+        if plan == "deleted":
+            return self._finish_row(prepared, fields, None), 0
+        if plan == "none":
+            return self._row_without_file(prepared, orders), 0
+        if plan == "link":
+            fields["UF_FILE_ID"] = EMPTY
+            fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
+            self.result.add("links")
+            return self._finish_row(prepared, fields, None), 0
+        if plan == "attach":
+            got = await _files.attach(self.onec, prepared.doc, self.cfg.max_attach_bytes)
+            if isinstance(got, _files.TooLarge):
+                fields["UF_FILE_ID"] = EMPTY
+                fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
+                self.result.add("attach_fallback")
+                _note(
+                    self.result,
+                    "attach_fallback",
+                    f"{prepared.doc.guid}: {got.size} bytes > {self.cfg.max_attach_bytes}, linked",
+                )
+                return self._finish_row(prepared, fields, None), 0
+            fields["UF_FILE_ID"] = {"fileData": [got.name, got.base64]}
+            fields["UF_EXTERNAL_URL"] = EMPTY
+            self.result.add("files_attached")
+            return self._finish_row(prepared, fields, got.sha256), len(got.base64)
+        upload_dir = self.cfg.upload_dir
+        if upload_dir is None:  # checked at the start; keeps the type checker honest
+            raise JobFailed("file_mode=upload needs upload_dir")
+        uploaded = await _files.upload(
+            self.onec,
+            prepared.doc,
+            upload_dir,
+            prepared.company.bitrix_id,
+            self.cfg.upload_url_prefix,
+        )
+        fields["UF_FILE_ID"] = EMPTY
+        fields["UF_EXTERNAL_URL"] = uploaded.url
+        self.result.add("files_uploaded")
+        return self._finish_row(prepared, fields, uploaded.sha256), 0
+
+    # --- vanished -------------------------------------------------------------------------
+
+    async def _vanished(self, flt: dict[str, Any], seen: set[str]) -> None:
+        """Mark ``UF_DELETED`` on the site's rows (matching ``flt``) that 1C did not return."""
+        if self.onec.kind == "xml":
+            self.result.notes["vanished"] = "not checked: an XML drop holds changes only"
+            return
+        rows: list[Row] = []
+        already: list[Known] = []
+        listing = self.ctx.bitrix.bridge.items(
+            DOCUMENTS, flt, select=["ID", "UF_XML_ID", "UF_COMPANY_ID", "UF_DELETED"]
+        )
+        async with closing(listing) as stream:
+            async for found in stream:
+                key = str(found.get("UF_XML_ID") or "").strip().lower()
+                if not key or key in seen:
+                    continue
+                company_id = to_int(found.get("UF_COMPANY_ID"))
+                company = self.companies.by_bitrix_id(company_id) if company_id else None
+                scope = company.guid if company else ""
+                fields = {
+                    "UF_XML_ID": key,
+                    "UF_DELETED": 1,
+                    "UF_SYNCED_AT": datetime_text(self.now),
+                }
+                digest = content_hash(fields)
+                if to_int(found.get("UF_DELETED")) == 1:
+                    already.append(Known(key, digest, to_int(found.get("ID")), scope, True))
+                    continue
+                rows.append(Row(key, fields, digest, scope, raw=fields, deleted=True))
+        if already:
+            known = self.store.known(FEED, [k.key for k in already])
+            fresh = [k for k in already if not (k.key in known and known[k.key].deleted)]
+            if fresh:
+                self.store.remember(FEED, fresh)
+        for part in chunks(rows, CHUNK):
+            written = await self._upsert(list(part))
+            self.result.add("vanished", len(written.ids))
+
+
+def _merge(total: Written, part: Written) -> None:
+    total.ids.update(part.ids)
+    for scope, reason in part.failed_scopes.items():
+        total.failed_scopes.setdefault(scope, reason)
+    total.quarantined.extend(part.quarantined)
+
+
+async def _resolve_order_refs(ctx: JobContext, refs: Iterable[str | None]) -> dict[str, int]:
+    """1C order references → Bitrix order IDs: digits are an ID already; a GUID is looked up in
+    the orders' ``id1c`` (set by the 1C exchange) and ``xmlId``. Unknown references map to none.
+    """
+    wanted = {r.strip().lower() for r in refs if r and r.strip()}
+    out = {r: int(r) for r in wanted if r.isdigit()}
+    guids = sorted(r for r in wanted if not r.isdigit())
+    if not guids:
+        return out
+    queries: list[Query] = []
+    for part in chunks(guids):
+        for name in ("id1c", "xmlId"):
+            queries.append(
+                Query(
+                    "sale.order.list",
+                    {"filter": {f"@{name}": list(part)}, "select": ["id", "id1c", "xmlId"]},
+                    "orders",
+                )
+            )
+    for rows in await list_many(ctx.bitrix, queries):
+        for row in rows:
+            order_id = to_int(row.get("id"))
+            if order_id is None:
+                continue
+            for name in ("id1c", "xmlId"):
+                value = str(row.get(name) or "").strip().lower()
+                if value in wanted:
+                    out.setdefault(value, order_id)
+    return out
