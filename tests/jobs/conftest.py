@@ -16,7 +16,7 @@ from jobs.testing import RecordingProgress, World
 from onec_client import OneCSource
 
 DOWNLOAD = "https://b2b.example.ru/dl"
-VOLATILE = frozenset({"UF_SYNCED_AT", "UF_UPDATED_AT"})
+VOLATILE = frozenset({"ID", "UF_SYNCED_AT", "UF_UPDATED_AT"})
 
 
 @dataclass
