@@ -29,6 +29,17 @@ class StateSettings(BaseModel):
         description="credit computed by 1C longer ago than this is reported stale (seconds)",
     )
 
+    @field_validator("lease_ttl", "stale_credit_after", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        """Environment values arrive as text: "300" means seconds (ISO "PT6H" works too)."""
+        if isinstance(value, str):
+            try:
+                return float(value.strip())
+            except ValueError:
+                return value
+        return value
+
     @field_validator("lease_ttl", "stale_credit_after")
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:

@@ -149,7 +149,7 @@ def with_items(conn: Connection, rows: Sequence[Row[Any]]) -> list[IndexedOrder]
         .where(i.order_id.in_(list(lines)))
         .order_by(i.order_id, i.kind, i.position)
     )
-    for order_id, kind, value in found.tuples():
+    for order_id, kind, value in found:
         lines[order_id][kind].append(value)
     return [
         IndexedOrder(

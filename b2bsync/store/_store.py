@@ -11,16 +11,16 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import Select, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.sql.schema import Table
 
-from jobs import CreditSeen, IndexedOrder, JobResult, Known, QuarantineEntry
+from jobs import CreditSeen, IndexedOrder, JobResult, Known, QuarantineEntry, SyncStore
 
 from . import _orders
 from ._engine import make_engine
@@ -163,6 +163,10 @@ class Store:
             raise StoreUnavailable(f"state store {self.url}: {_first_line(exc)}") from exc
         except DBAPIError as exc:
             raise StoreError(f"state store {self.url}: {_first_line(exc)}") from exc
+        except StatementError as exc:
+            if isinstance(exc.orig, ValueError):  # a value the columns refuse: the caller's bug
+                raise ValueError(str(exc.orig)) from exc
+            raise StoreError(f"state store {self.url}: {exc}") from exc
         except SQLAlchemyError as exc:
             raise StoreError(f"state store {self.url}: {exc}") from exc
 
@@ -224,7 +228,7 @@ class Store:
         c = sync_cursors.c
         query = select(c.feed, func.max(c.value)).group_by(c.feed)
         with self.transaction(write=False) as conn:
-            return {feed: value for feed, value in conn.execute(query).tuples()}
+            return {feed: value for feed, value in conn.execute(query)}
 
     # -- remembered records ---------------------------------------------------------------
 
@@ -333,7 +337,7 @@ class Store:
         c = sync_quarantine.c
         with self.transaction(write=False) as conn:
             rows = conn.execute(select(c.feed, func.count()).group_by(c.feed))
-            return {feed: count for feed, count in rows.tuples()}
+            return {feed: count for feed, count in rows}
 
     def request_retry(self, feed: str | None = None, key: str | None = None) -> int:
         """Mark entries for retry (all, one feed's, or one key's); returns how many."""
@@ -345,7 +349,7 @@ class Store:
             stmt = stmt.where(c.key == key)
         with self.transaction() as conn:
             marked = conn.execute(stmt).rowcount
-        log.info("store.retry_requested", feed=feed, key=key, marked=marked)
+        log.debug("store.retry_requested", feed=feed, key=key, marked=marked)
         return marked
 
     # -- credit freshness -----------------------------------------------------------------
@@ -581,7 +585,7 @@ class Store:
         c = job_runs.c
         query = select(c.job, func.max(c.ended_at)).where(c.status == "ok").group_by(c.job)
         with self.transaction(write=False) as conn:
-            return {job: ended for job, ended in conn.execute(query).tuples() if ended}
+            return {job: ended for job, ended in conn.execute(query) if ended}
 
     def _runs(self, query: Select[Any]) -> list[RunRecord]:
         now = self.now()
@@ -591,7 +595,7 @@ class Store:
                 holder
                 for (holder,) in conn.execute(
                     select(job_leases.c.holder).where(job_leases.c.expires_at > now)
-                ).tuples()
+                )
             }
         return [_run(r, live) for r in rows]
 
@@ -626,3 +630,9 @@ def _known(row: Row[Any]) -> Known:
 def _first_line(exc: DBAPIError) -> str:
     text = str(exc.orig if exc.orig is not None else exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_jobs_protocol(store: Store) -> SyncStore:
+        return store  # mypy checks every SyncStore method's signature here
