@@ -481,19 +481,34 @@ class Store:
         return taken
 
     def renew_lease(self, job: str, holder: str, ttl: timedelta | float) -> Lease | None:
-        """Extend ``holder``'s lease; None when it was taken over (the holder must stop)."""
+        """Extend ``holder``'s lease; None when it was taken over (the holder must stop).
+
+        A lease that expired but was not taken over is still the holder's and renews.
+        """
+        leases = self.renew_leases([job], holder, ttl)
+        return None if leases is None else leases[0]
+
+    def renew_leases(
+        self, jobs: Iterable[str], holder: str, ttl: timedelta | float
+    ) -> list[Lease] | None:
+        """Extend every one of these leases; None when any was lost (the holder must stop and
+        release the rest)."""
         span = _seconds(ttl)
-        now = self.now()
+        names = sorted(set(jobs))
         t = job_leases
         stmt = (
             update(t)
-            .where(t.c.job == job, t.c.holder == holder)
-            .values(expires_at=now + span)
+            .where(t.c.job.in_(names), t.c.holder == holder)
+            .values(expires_at=self.now() + span)
             .returning(t.c.job, t.c.holder, t.c.acquired_at, t.c.expires_at)
         )
         with self.transaction() as conn:
-            row = conn.execute(stmt).one_or_none()
-        return None if row is None else Lease(row.job, row.holder, row.acquired_at, row.expires_at)
+            rows = list(conn.execute(stmt))
+        if len(rows) < len(names):
+            log.warning("store.lease_lost", jobs=names, holder=holder, kept=len(rows))
+            return None
+        leases = [Lease(r.job, r.holder, r.acquired_at, r.expires_at) for r in rows]
+        return sorted(leases, key=lambda lease: lease.job)
 
     def release_lease(self, job: str, holder: str) -> bool:
         """Give the lease up; False when ``holder`` no longer had it."""
@@ -565,6 +580,17 @@ class Store:
             if not conn.execute(stmt).rowcount:
                 raise StoreError(f"no job run with id {run_id}")
 
+    def prune_runs(self, before: datetime) -> int:
+        """Delete finished runs that ended before ``before`` (the newest run of each job stays,
+        so `status` keeps its last run); returns how many went."""
+        c = job_runs.c
+        newest = select(func.max(c.id)).group_by(c.job)
+        stmt = delete(job_runs).where(
+            c.ended_at.is_not(None), c.ended_at < before, c.id.not_in(newest)
+        )
+        with self.transaction() as conn:
+            return int(conn.execute(stmt).rowcount)
+
     def runs(self, job: str | None = None, limit: int = 20) -> list[RunRecord]:
         """Newest first."""
         c = job_runs.c
@@ -576,7 +602,7 @@ class Store:
     def last_runs(self) -> dict[str, RunRecord]:
         """The newest run of every job that ever ran."""
         c = job_runs.c
-        newest = select(func.max(c.id)).group_by(c.job).scalar_subquery()
+        newest = select(func.max(c.id)).group_by(c.job)
         records = self._runs(select(job_runs).where(c.id.in_(newest)).order_by(c.job))
         return {r.job: r for r in records}
 

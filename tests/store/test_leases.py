@@ -218,3 +218,16 @@ def test_processes_never_hold_a_job_at_once_on_a_fresh_database(
     assert {h: o["overlaps"] for h, o in outcomes.items()} == {"proc-all": 0, "proc-documents": 0}
     assert len(runs) == 50
     assert {r.status for r in runs} == {"ok"}
+
+
+def test_renew_leases_extends_all_or_reports_a_loss(store: Store, clock: FakeClock):
+    assert store.acquire_leases(ALL, "daemon", 60) is not None
+    clock.advance(seconds=50)
+    renewed = store.renew_leases(ALL, "daemon", 60)
+    assert renewed is not None
+    assert [lease.job for lease in renewed] == sorted(ALL)
+    assert {lease.expires_at for lease in renewed} == {clock.now + timedelta(seconds=60)}
+    clock.advance(seconds=61)
+    assert store.acquire_lease("credit", "cron", 60) is not None
+    assert store.renew_leases(ALL, "daemon", 60) is None
+    assert store.release_leases(ALL, "daemon") == 3

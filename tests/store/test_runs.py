@@ -121,3 +121,17 @@ def test_last_runs_and_last_ok(store: Store, clock: FakeClock):
     last = store.last_runs()
     assert {job: run.id for job, run in last.items()} == {"companies": second, "orders": third}
     assert store.last_ok_runs() == {"companies": ok_at}
+
+
+def test_prune_runs_keeps_recent_ones_and_each_jobs_last(store: Store, clock: FakeClock):
+    old = [store.start_run("orders", "h") for _ in range(3)]
+    for run_id in old:
+        store.finish_run(run_id, JobResult("orders"))
+    lone = store.start_run("companies", "h")
+    store.finish_run(lone, JobResult("companies"))
+    unfinished = store.start_run("credit", "h")
+    clock.advance(days=40)
+    recent = store.start_run("orders", "h")
+    store.finish_run(recent, JobResult("orders"))
+    assert store.prune_runs(clock.now - timedelta(days=30)) == 3
+    assert sorted(r.id for r in store.runs(limit=100)) == sorted([lone, unfinished, recent])
