@@ -1,7 +1,9 @@
 """Local emulators of the store and of 1C on 127.0.0.1, for trying b2bsync without either.
 
 The store emulator is the Bitrix fake with the bridge installed and a seeded shop; the 1C one
-serves the HTTP service and the SOAP web service of the 1C fake with a seeded infobase.
+serves the HTTP service and the SOAP web service of an infobase whose counterparties are the
+shop's companies (same name, ИНН, КПП), with documents and credit positions
+(:class:`jobs.testing.World`).
 
 Used by ``b2bsync sandbox`` (foreground, until stopped) and by the demo (``make demo``).
 """
@@ -12,11 +14,10 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from bitrix_client.fake import FakeSite, Faults, Limits, LoopbackServer, create_app
-from bitrix_client.fake._seed_store import StoreSeed, seed_store
-from onec_client.fake import FakeOneC, LoopbackFake, ServedFake
-
-SANDBOX_SCOPES = frozenset({"sale", "catalog", "user", "b2bsync"})
+from bitrix_client.fake import FakeSite, Faults, Limits, LoopbackServer
+from bitrix_client.fake._seed_store import StoreSeed
+from jobs.testing import World
+from onec_client.fake import LoopbackFake, ServedFake
 
 
 def _limits(profile: str) -> Limits:
@@ -55,7 +56,7 @@ class SandboxOptions:
     bridge: bool = True
     onec_port: int = 0
     onec_kind: str = "http"
-    documents: int = 5
+    documents: int = 8
 
 
 @dataclass
@@ -72,19 +73,24 @@ class Sandbox:
     def __post_init__(self) -> None:
         opts = self.options
         self.secret = opts.secret or secrets.token_hex(8)
-        self.site = FakeSite(bridge_installed=opts.bridge)
-        self.site.add_webhook(1, self.secret, SANDBOX_SCOPES)
-        self.store = seed_store(
-            self.site, orders=opts.orders, companies=opts.companies, seed=opts.seed
-        )
-        self.app = create_app(
-            self.site, limits=_limits(opts.rate_limit), faults=_faults(opts.fault_rate, opts.seed)
-        )
         if opts.onec_kind not in ("http", "soap"):
             raise ValueError(f"unknown 1C source kind {opts.onec_kind!r} (http, soap)")
-        self.onec_fake = FakeOneC(
-            seed=opts.seed + 1, counterparties=opts.companies, documents=opts.documents
+        self.world = World.build(
+            seed=opts.seed,
+            companies=opts.companies,
+            documents=opts.documents,
+            orders=opts.orders,
+            real_time=True,
+            limits=_limits(opts.rate_limit),
+            bitrix_faults=_faults(opts.fault_rate, opts.seed),
+            onec_fault_rate=opts.fault_rate,
+            secret=self.secret,
         )
+        self.site = self.world.site
+        self.site.bridge_installed = opts.bridge
+        self.store = self.world.shop
+        self.app = self.world.app
+        self.onec_fake = self.world.onec
 
     def start(self) -> None:
         server = LoopbackServer(self.app, self.options.port)

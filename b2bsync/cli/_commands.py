@@ -16,4 +16,5 @@ def register_commands() -> None:
         _sandbox,
         _schema,
         _status,
+        _sync,
     )
