@@ -214,7 +214,13 @@ class _Run:
                 else:
                     items.setdefault(order_id, []).append(row)
         articles = await self._article_properties(items)
-        companies = await self._link(orders, values)
+        companies, linked = await self._link(orders, values)
+        if linked:
+            # writing the link saved the order: its dateUpdate moved; index what Bitrix has now
+            for row in await self.ctx.bitrix.sale.orders_by_ids(sorted(linked), SELECT):
+                order_id = to_int(row.get("id"))
+                if order_id in orders:
+                    orders[order_id] = row
         indexed: list[IndexedOrder] = []
         for order_id in ids:
             made = self._indexed(orders[order_id], companies.get(order_id), items, articles)
@@ -278,7 +284,8 @@ class _Run:
 
     async def _link(
         self, orders: dict[int, dict[str, Any]], values: dict[int, dict[str, Any]]
-    ) -> dict[int, int]:
+    ) -> tuple[dict[int, int], set[int]]:
+        """Company per order (stored or just linked), and the orders linked now."""
         companies: dict[int, int] = {}
         wanted: list[Link] = []
         for order_id, order in orders.items():
@@ -298,7 +305,7 @@ class _Run:
             elif isinstance(match, _Company):
                 wanted.append(Link(order_id, prop_id, str(match.id)))
         if not wanted:
-            return companies
+            return companies, set()
         report = await link_orders(self.ctx.bitrix, wanted)
         for link in report.linked:
             companies[link.order_id] = int(link.value)
@@ -322,7 +329,7 @@ class _Run:
                 self.failure = self.failure or f"linking order {link.order_id}: {reason}"
         if report.linked:
             self.store.clear_quarantine(FEED, [str(link.order_id) for link in report.linked])
-        return companies
+        return companies, {link.order_id for link in report.linked}
 
     def _indexed(
         self,

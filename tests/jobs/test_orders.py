@@ -1,0 +1,197 @@
+"""The orders job: index content, linking by ИНН without losing values, incremental reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import jobs.orders as orders_job
+from jobs import sync_orders
+from jobs.testing import World
+
+from .conftest import Harness, harness
+
+
+def values_of(world: World, order_id: int) -> dict[str, Any]:
+    return {v["code"]: v["value"] for v in world.site.sale.values_of(order_id)}
+
+
+def company_ids_by_inn(world: World) -> dict[str, int]:
+    return {r["UF_INN"]: r["ID"] for r in world.rows("B2bCompanies")}
+
+
+async def test_the_index_holds_every_order_as_bitrix_has_it(h: Harness) -> None:
+    await h.ok("companies")
+    result = await h.ok("orders")
+
+    sale = h.world.site.sale
+    assert result.counts["indexed"] == len(sale.orders) == 150
+    assert set(h.world.store.orders) == set(sale.orders)
+    for order_id, order in sale.orders.items():
+        indexed = h.world.store.orders[order_id]
+        items = sale.items_of(order_id)
+        assert indexed.account_number == order["accountNumber"]
+        assert indexed.status_id == order["statusId"]
+        assert indexed.date_insert == order["dateInsert"]
+        assert indexed.date_update == order["dateUpdate"]
+        assert indexed.price == Decimal(str(order["price"]))
+        assert indexed.currency == "RUB"
+        assert indexed.user_id == order["userId"]
+        assert indexed.responsible_id == order["responsibleId"]
+        assert indexed.canceled == (order["canceled"] == "Y")
+        assert indexed.articles == tuple(i["productXmlId"] for i in items)
+        assert indexed.product_names == tuple(i["name"] for i in items)
+    cursor = h.world.store.cursor("orders")
+    assert cursor == max(o["dateUpdate"] for o in sale.orders.values())
+
+
+async def test_legal_orders_are_linked_by_inn_and_keep_their_other_values(h: Harness) -> None:
+    await h.ok("companies")
+    sale = h.world.site.sale
+    before = {order_id: values_of(h.world, order_id) for order_id in sale.orders}
+
+    result = await h.ok("orders")
+
+    by_inn = company_ids_by_inn(h.world)
+    legal = [i for i, v in before.items() if v.get("INN") in by_inn]
+    assert legal
+    assert result.counts["linked"] == len(legal)
+    assert h.calls("sale.propertyvalue.modify") == len(legal)
+    for order_id, old in before.items():
+        now = values_of(h.world, order_id)
+        if order_id in legal:
+            company_id = by_inn[old["INN"]]
+            assert now == {**old, "B2B_COMPANY_ID": str(company_id)}, "no other value lost"
+            assert h.world.store.orders[order_id].company_id == company_id
+        else:
+            assert now == old
+            assert h.world.store.orders[order_id].company_id is None
+
+    modified = h.calls("sale.propertyvalue.modify")
+    again = await h.ok("orders", full=True)
+    assert h.calls("sale.propertyvalue.modify") == modified
+    assert "linked" not in again.counts
+    assert again.counts["with_company"] == len(legal)
+
+
+async def test_linking_needs_the_inn_of_a_known_company(h: Harness) -> None:
+    await h.ok("companies", company=h.world.guids[0])
+    result = await h.ok("orders")
+
+    inn = h.world.shop.companies[0].inn
+    linked = {
+        v["orderId"]
+        for v in h.world.site.sale.property_values.values()
+        if v["code"] == "B2B_COMPANY_ID" and v["value"]
+    }
+    own = {
+        v["orderId"]
+        for v in h.world.site.sale.property_values.values()
+        if v["code"] == "INN" and v["value"] == inn
+    }
+    assert linked == own
+    assert result.counts["linked"] == len(own)
+
+
+async def test_linking_can_be_switched_off(h: Harness) -> None:
+    await h.ok("companies")
+    result = await h.ok("orders", link_orders_by_inn=False)
+    assert h.calls("sale.propertyvalue.modify") == 0
+    assert "linked" not in result.counts
+    assert all(o.company_id is None for o in h.world.store.orders.values())
+
+
+async def test_branches_sharing_an_inn_are_told_apart_by_kpp(h: Harness) -> None:
+    await h.ok("companies")
+    twin_source = h.world.rows("B2bCompanies")[0]
+    await h.bitrix.bridge.item_add(
+        "B2bCompanies",
+        {
+            "UF_XML_ID": "0d0c0b0a-0000-4000-8000-00000000abcd",
+            "UF_NAME": "Филиал",
+            "UF_INN": twin_source["UF_INN"],
+            "UF_KPP": "999901001",
+            "UF_ACTIVE": 1,
+        },
+    )
+    result = await h.ok("orders")
+
+    for order_id in h.world.site.sale.orders:
+        values = values_of(h.world, order_id)
+        if values.get("INN") != twin_source["UF_INN"]:
+            continue
+        if values.get("KPP") == twin_source["UF_KPP"]:
+            assert values["B2B_COMPANY_ID"] == str(twin_source["ID"])
+        else:
+            assert values.get("B2B_COMPANY_ID") is None, "ambiguous without a КПП"
+    assert result.counts["link_ambiguous"] >= 1
+
+
+async def test_incremental_runs_read_from_the_cursor_minus_the_look_back(h: Harness) -> None:
+    await h.ok("companies")
+    first = await h.ok("orders")
+    linked_at = h.world.store.cursor("orders")
+    assert linked_at == h.world.now(), "linking saved those orders: their dateUpdate is now"
+    modified = h.calls("sale.propertyvalue.modify")
+
+    h.world.advance(5 * 3600)
+    again = await h.ok("orders")
+    assert again.counts["indexed"] == first.counts["linked"], "the look-back re-reads them"
+    assert h.calls("sale.propertyvalue.modify") == modified
+
+    order_id = sorted(h.world.site.sale.orders)[7]
+    await h.bitrix.sale.order_update(order_id, {"statusId": "PA"})
+    updated = h.world.site.sale.orders[order_id]["dateUpdate"]
+    h.world.advance(60)
+    await h.ok("orders")
+    assert h.world.store.orders[order_id].status_id == "PA"
+    assert h.world.store.orders[order_id].date_update == updated
+    assert h.world.store.cursor("orders") == updated
+
+    h.world.advance(60)
+    latest = await h.ok("orders")
+    assert latest.counts["indexed"] == 1, "only the order changed within the look-back"
+
+
+async def test_article_basket_properties_are_indexed(h: Harness) -> None:
+    order_id = sorted(h.world.site.sale.orders)[3]
+    item = h.world.site.sale.items_of(order_id)[0]
+    await h.bitrix.call(
+        "sale.basketproperties.add",
+        {
+            "fields": {
+                "basketId": item["id"],
+                "name": "Артикул",
+                "code": "CML2_ARTICLE",
+                "value": "BOLT-M10-60",
+            }
+        },
+    )
+    await h.ok("orders")
+    assert "BOLT-M10-60" in h.world.store.orders[order_id].articles
+    assert item["productXmlId"] in h.world.store.orders[order_id].articles
+
+
+async def test_a_stopped_orders_run_keeps_its_cursor_and_the_next_one_finishes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(orders_job, "UNIT", 100)
+    async for h in harness(seed=6, companies=3, documents=1, orders=250):
+        await h.ok("companies")
+        ctx = h.world.context(h.bitrix, None)
+        ctx.stop.set()
+
+        stopped = await sync_orders(ctx)
+
+        assert stopped.stopped
+        assert stopped.ok
+        assert stopped.counts["indexed"] == 100, "the unit under way is finished and indexed"
+        assert h.world.store.cursor("orders") is None
+        assert sorted(h.world.store.orders) == sorted(h.world.site.sale.orders)[:100]
+
+        finished = await h.ok("orders")
+        assert not finished.stopped
+        assert len(h.world.store.orders) == 250
+        assert h.world.store.cursor("orders") is not None
