@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.sql.schema import Table
 
-from jobs import CreditSeen, IndexedOrder, JobResult, Known, QuarantineEntry, SyncStore
+from jobs import FEEDS, CreditSeen, IndexedOrder, JobResult, Known, QuarantineEntry, SyncStore
 
 from . import _orders
 from ._engine import make_engine
@@ -53,6 +53,13 @@ def utc_now() -> datetime:
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _feed(feed: str) -> str:
+    """Feeds are a closed set (``jobs.FEEDS``); a typo would otherwise start a new empty feed."""
+    if feed not in FEEDS:
+        raise ValueError(f"unknown feed {feed!r}; feeds are {', '.join(FEEDS)}")
+    return feed
 
 
 def _seconds(ttl: timedelta | float) -> timedelta:
@@ -202,6 +209,7 @@ class Store:
     # -- cursors ----------------------------------------------------------------------------
 
     def cursor(self, feed: str, scope: str = "") -> datetime | None:
+        _feed(feed)
         c = sync_cursors.c
         with self.transaction(write=False) as conn:
             value: datetime | None = conn.execute(
@@ -210,7 +218,7 @@ class Store:
         return value
 
     def set_cursor(self, feed: str, scope: str, value: datetime) -> None:
-        row = {"feed": feed, "scope": scope, "value": value, "updated_at": self.now()}
+        row = {"feed": _feed(feed), "scope": scope, "value": value, "updated_at": self.now()}
         with self.transaction() as conn:
             self._upsert(conn, sync_cursors, [row], ("feed", "scope"))
 
@@ -233,6 +241,7 @@ class Store:
     # -- remembered records ---------------------------------------------------------------
 
     def known(self, feed: str, keys: Iterable[str]) -> dict[str, Known]:
+        _feed(feed)
         wanted = sorted(set(keys))
         c = sync_records.c
         found: dict[str, Known] = {}
@@ -243,12 +252,14 @@ class Store:
         return found
 
     def known_in_scope(self, feed: str, scope: str) -> dict[str, Known]:
+        _feed(feed)
         c = sync_records.c
         with self.transaction(write=False) as conn:
             rows = conn.execute(select(sync_records).where(c.feed == feed, c.scope == scope))
             return {r.key: _known(r) for r in rows}
 
     def remember(self, feed: str, records: Sequence[Known]) -> None:
+        _feed(feed)
         now = self.now()
         latest = {
             k.key: {
@@ -276,6 +287,7 @@ class Store:
         scope: str = "",
         changed_at: datetime | None = None,
     ) -> None:
+        _feed(feed)
         now = self.now()
         t = sync_quarantine
         stmt = self._insert(t).values(
@@ -308,6 +320,7 @@ class Store:
         log.debug("store.quarantined", feed=feed, key=key, scope=scope, reason=reason)
 
     def clear_quarantine(self, feed: str, keys: Iterable[str]) -> None:
+        _feed(feed)
         idents = sorted({f"k:{key}" for key in keys})
         c = sync_quarantine.c
         with self.transaction() as conn:
@@ -315,10 +328,10 @@ class Store:
                 conn.execute(delete(sync_quarantine).where(c.feed == feed, c.ident.in_(chunk)))
 
     def quarantined(self, feed: str) -> list[QuarantineEntry]:
-        return self.quarantine_entries(feed)
+        return self.quarantine_entries(_feed(feed))
 
     def retry_requested(self, feed: str) -> list[QuarantineEntry]:
-        return self.quarantine_entries(feed, retry_only=True)
+        return self.quarantine_entries(_feed(feed), retry_only=True)
 
     def quarantine_entries(
         self, feed: str | None = None, *, retry_only: bool = False
@@ -327,7 +340,7 @@ class Store:
         c = sync_quarantine.c
         query = select(sync_quarantine).order_by(c.feed, c.first_seen, c.id)
         if feed is not None:
-            query = query.where(c.feed == feed)
+            query = query.where(c.feed == _feed(feed))
         if retry_only:
             query = query.where(c.retry.is_(True))
         with self.transaction(write=False) as conn:
@@ -344,7 +357,7 @@ class Store:
         c = sync_quarantine.c
         stmt = update(sync_quarantine).values(retry=True)
         if feed is not None:
-            stmt = stmt.where(c.feed == feed)
+            stmt = stmt.where(c.feed == _feed(feed))
         if key is not None:
             stmt = stmt.where(c.key == key)
         with self.transaction() as conn:

@@ -25,7 +25,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"the state store takes timezone-aware datetimes, got {value!r}")
+            raise ValueError(f"the state store takes timezone-aware datetimes, got naive {value!r}")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 

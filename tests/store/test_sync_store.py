@@ -271,3 +271,14 @@ def test_each_call_is_visible_to_another_connection_at_once(store: Store, store_
         assert [c.key for c in other.credit_seen()] == ["c"]
     finally:
         other.close()
+
+
+def test_unknown_feeds_are_refused(store: Store):
+    with pytest.raises(ValueError, match="unknown feed 'document'"):
+        store.set_cursor("document", "", datetime(2025, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValueError, match="unknown feed"):
+        store.remember("invoices", [Known("a", "h")])
+    with pytest.raises(ValueError, match="unknown feed"):
+        store.quarantine("invoices", "a", "r", {})
+    with pytest.raises(ValueError, match="unknown feed"):
+        store.request_retry("invoices")
