@@ -12,8 +12,7 @@ import typer
 
 from .._errors import ConfigError
 from ..settings import Settings
-from ..store import Store
-from ..store._open import open_store
+from ..store import Store, open_store
 
 
 def show_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str = "") -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ..store._status import JobStatus, StatusReport, status_report
+from ..store import JobStatus, StatusReport, status_report
 from ._app import app
 from ._context import app_context
 from ._present import counts_text, existing_store, show_table, site_zone, span, when
@@ -46,6 +46,8 @@ def _state(job: JobStatus) -> str:
 def _duration(job: JobStatus, report: StatusReport) -> str:
     run = job.last_run
     if run is None:
+        return "—"
+    if run.status == "interrupted":
         return "—"
     if run.ended_at is None:
         return f"{span(report.now - run.started_at)} so far"
