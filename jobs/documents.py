@@ -116,6 +116,11 @@ class _Scope:
     raws: set[str] = field(default_factory=set)
     failure: str | None = None
     read: int = 0
+    company: CompanyRef | None = None
+    cursor: datetime | None = None
+    done: bool = False
+    closed: bool = False
+    missing: bool = False
 
     def saw(self, key: str | None, changed_at: datetime | None, raw: str | None = None) -> None:
         if key is not None:
@@ -169,6 +174,8 @@ class _Run:
         self.meta = HlMeta(ctx.bitrix)
         self.companies = CompanyMap.load(ctx.store)
         self.onec: OneCSource
+        self.scopes: dict[str, _Scope] = {}
+        self.buffer: list[_Prepared] = []
 
     # --- entry ----------------------------------------------------------------------------
 
@@ -231,13 +238,16 @@ class _Run:
             if self.ctx.stop.is_set():
                 self.result.stopped = True
                 break
-            await self._company(company, retry)
-            self.ctx.progress.advance(1)
+            await self._read_company(company, retry)
+            await self._settle(retry)
+        await self._drain()
+        await self._settle(retry)
 
-    async def _company(self, company: CompanyRef, retry: RetryPlan) -> None:
-        scope = _Scope()
-        cursor = None if self.cfg.full else self.store.cursor(FEED, company.guid)
-        since = None if cursor is None else cursor - self.cfg.look_back
+    async def _read_company(self, company: CompanyRef, retry: RetryPlan) -> None:
+        scope = self.scopes.setdefault(company.guid, _Scope())
+        scope.company = company
+        scope.cursor = None if self.cfg.full else self.store.cursor(FEED, company.guid)
+        since = None if scope.cursor is None else scope.cursor - self.cfg.look_back
         since = retry.since(company.guid, since)
         pending: list[tuple[Document, CompanyRef]] = []
         try:
@@ -259,38 +269,56 @@ class _Run:
                         continue
                     pending.append((item, company))
                     if len(pending) >= CHUNK:
-                        await self._process(pending, {company.guid: scope})
+                        await self._process(pending)
                         pending = []
-            await self._process(pending, {company.guid: scope})
-            if self.cfg.full and scope.failure is None:
-                await self._vanished({"UF_COMPANY_ID": company.bitrix_id}, scope.keys)
+            await self._process(pending)
         except OneCNotFound as exc:
+            scope.missing = True
             self.result.add("not_in_1c")
             _note(self.result, "not_in_1c", company.guid)
             log.warning("sync.documents.not_in_1c", company=company.guid, reason=one_line(exc))
-            return
         except (OneCFatalError, FatalError) as exc:
             raise JobFailed(f"documents of {company.guid}: {one_line(exc)}") from exc
         except (OneCError, BitrixError) as exc:
             scope.failure = scope.failure or one_line(exc)
-        self._finish_company(company, scope, cursor, retry)
+        scope.done = True
+        self.ctx.progress.event(
+            "sync.documents.read", company=company.guid, read=scope.read, queued=len(self.buffer)
+        )
 
-    def _finish_company(
-        self, company: CompanyRef, scope: _Scope, cursor: datetime | None, retry: RetryPlan
-    ) -> None:
+    async def _settle(self, retry: RetryPlan) -> None:
+        """Close every company whose reading is over and whose rows are all written."""
+        waiting = {p.company.guid for p in self.buffer}
+        for guid, scope in list(self.scopes.items()):
+            if scope.done and not scope.closed and guid not in waiting:
+                await self._close_company(guid, scope, retry)
+
+    async def _close_company(self, guid: str, scope: _Scope, retry: RetryPlan) -> None:
+        scope.closed = True
+        company = scope.company
+        if company is None or scope.missing:
+            return
+        if scope.failure is None and self.cfg.full:
+            try:
+                await self._vanished({"UF_COMPANY_ID": company.bitrix_id}, scope.keys)
+            except FatalError as exc:
+                raise JobFailed(f"documents of {guid}: {one_line(exc)}") from exc
+            except BitrixError as exc:
+                scope.failure = one_line(exc)
         self.result.add("companies")
         if scope.failure is not None:
             self.result.add("failed_companies")
-            self.result.errors.append(f"documents of company {company.guid}: {scope.failure}")
-            log.warning("sync.documents.company_failed", company=company.guid, reason=scope.failure)
+            self.result.errors.append(f"documents of company {guid}: {scope.failure}")
+            log.warning("sync.documents.company_failed", company=guid, reason=scope.failure)
         else:
-            retry.finish(company.guid, scope.keys, scope.raws)
-            newest = _later(cursor, scope.newest)
-            if newest is not None and newest != cursor:
-                self.store.set_cursor(FEED, company.guid, newest)
+            retry.finish(guid, scope.keys, scope.raws)
+            newest = _later(scope.cursor, scope.newest)
+            if newest is not None and newest != scope.cursor:
+                self.store.set_cursor(FEED, guid, newest)
+        self.ctx.progress.advance(1)
         self.ctx.progress.event(
             "sync.documents.company",
-            company=company.guid,
+            company=guid,
             company_id=company.bitrix_id,
             read=scope.read,
             ok=scope.failure is None,
@@ -304,7 +332,6 @@ class _Run:
         since = None if cursor is None else cursor - self.cfg.look_back
         for scope_name in retry.scopes:
             since = retry.since(scope_name, since)
-        scopes: dict[str, _Scope] = {}
         everything = _Scope()
         pending: list[tuple[Document, CompanyRef]] = []
         self.ctx.progress.stage("documents")
@@ -317,27 +344,28 @@ class _Run:
                     everything.read += 1
                     everything.saw(item.guid, item.changed_at)
                     owner = item.counterparty_guid
-                    scopes.setdefault(owner, _Scope()).saw(item.guid, item.changed_at)
+                    self.scopes.setdefault(owner, _Scope()).saw(item.guid, item.changed_at)
                     company = self.companies.get(owner)
                     if company is None:
                         self._park(item, f"{UNKNOWN}{owner}", owner)
                         continue
                     pending.append((item, company))
                     if len(pending) >= CHUNK:
-                        await self._process(pending, scopes)
+                        await self._process(pending)
                         self.ctx.progress.advance(len(pending))
                         pending = []
                         if self.ctx.stop.is_set():
                             self.result.stopped = True
                             break
             if not self.result.stopped:
-                await self._process(pending, scopes)
+                await self._process(pending)
                 self.ctx.progress.advance(len(pending))
+            await self._drain()
         except (OneCFatalError, FatalError) as exc:
             raise JobFailed(f"documents feed: {one_line(exc)}") from exc
         except (OneCError, BitrixError) as exc:
             everything.failure = one_line(exc)
-        failures = {g: s.failure for g, s in scopes.items() if s.failure is not None}
+        failures = {g: s.failure for g, s in self.scopes.items() if s.failure is not None}
         if everything.failure is not None:
             self.result.errors.append(f"documents feed: {everything.failure}")
         for guid, reason in sorted(failures.items()):
@@ -345,7 +373,7 @@ class _Run:
             self.result.errors.append(f"documents of company {guid}: {reason}")
         if self.result.stopped or everything.failure is not None:
             return
-        for guid, scope in sorted(scopes.items()):
+        for guid, scope in sorted(self.scopes.items()):
             if scope.failure is None and self.companies.get(guid) is not None:
                 self.result.add("companies")
                 previous = self.store.cursor(FEED, guid)
@@ -357,10 +385,7 @@ class _Run:
         if failures:
             return
         if self.cfg.full:
-            if self.onec.kind == "xml":
-                self.result.notes["vanished"] = "not checked: an XML drop holds changes only"
-            else:
-                await self._vanished({}, everything.keys)
+            await self._vanished({}, everything.keys)
         newest = _later(cursor, everything.newest)
         if newest is not None and newest != cursor:
             self.store.set_cursor(FEED, "", newest)
@@ -410,15 +435,12 @@ class _Run:
             basis["upload_url_prefix"] = self.cfg.upload_url_prefix if plan == "upload" else None
         return _Prepared(doc, company, meta, plan, link, content_hash(basis))
 
-    async def _process(
-        self, batch: list[tuple[Document, CompanyRef]], scopes: dict[str, _Scope]
-    ) -> None:
-        """Write what changed in ``batch``; failures are recorded on the company's scope."""
+    async def _process(self, batch: list[tuple[Document, CompanyRef]]) -> None:
+        """Queue what changed in ``batch`` for writing; write once 50 rows are waiting."""
         if not batch:
             return
         latest: dict[str, tuple[Document, CompanyRef]] = {d.guid: (d, c) for d, c in batch}
         known = self.store.known(FEED, list(latest))
-        changed: list[_Prepared] = []
         unchanged: list[str] = []
         for doc, company in latest.values():
             prepared = await self._prepare(doc, company)
@@ -428,13 +450,30 @@ class _Run:
             if remembered is not None and remembered.hash == prepared.hash:
                 unchanged.append(doc.guid)
             else:
-                changed.append(prepared)
+                self.buffer.append(prepared)
         if unchanged:
             self.store.clear_quarantine(FEED, unchanged)
             self.result.add("unchanged", len(unchanged))
-        written = await self._write(changed)
+        if len(self.buffer) >= CHUNK:
+            await self._drain(whole_batches=True)
+
+    async def _drain(self, *, whole_batches: bool = False) -> None:
+        """Write the queued rows (only full batches of 50 with ``whole_batches``, the rest
+        waits for more). Rows of several companies share batches; a failure is put on the
+        company it belongs to (on all the batch's companies when the batch as a whole failed),
+        so only those companies keep their cursors."""
+        take = len(self.buffer) - len(self.buffer) % CHUNK if whole_batches else len(self.buffer)
+        changed, self.buffer = self.buffer[:take], self.buffer[take:]
+        if not changed:
+            return
+        try:
+            written = await self._write(changed)
+        except (JobFailed, FatalError, OneCFatalError):
+            raise
+        except (OneCError, BitrixError) as exc:
+            written = Written(failed_scopes={p.company.guid: one_line(exc) for p in changed})
         for guid, reason in written.failed_scopes.items():
-            scope = scopes.setdefault(guid, _Scope())
+            scope = self.scopes.setdefault(guid, _Scope())
             scope.failure = scope.failure or reason
 
     async def _write(self, changed: list[_Prepared]) -> Written:

@@ -39,7 +39,7 @@ async def test_stop_flag_finishes_the_company_under_way_and_checkpoints(h: Harne
     ctx = h.world.context(h.bitrix, h.onec, download_base_url="https://b2b.example.ru/dl")
 
     def stop_after_first(name: str, values: dict[str, Any]) -> None:
-        if name == "sync.documents.company":
+        if name == "sync.documents.read":
             ctx.stop.set()
 
     ctx.progress = RecordingProgress(on_event=stop_after_first)
@@ -54,7 +54,7 @@ async def test_stop_flag_finishes_the_company_under_way_and_checkpoints(h: Harne
     assert {r["UF_COMPANY_ID"] for r in rows} == {
         h.world.store.known("companies", done)[done[0]].bitrix_id
     }
-    assert len(rows) == 4
+    assert len(rows) == 4, "the company under way was written before stopping"
 
     finished = await h.ok("documents")
     assert not finished.stopped
@@ -62,30 +62,43 @@ async def test_stop_flag_finishes_the_company_under_way_and_checkpoints(h: Harne
     assert documents_state(h.world) == await clean_documents()
 
 
-async def test_a_run_killed_midway_converges_on_the_next_run_without_duplicates(
-    h: Harness,
-) -> None:
-    await h.ok("companies")
-    seen: list[str] = []
+async def test_a_run_killed_midway_converges_on_the_next_run_without_duplicates() -> None:
+    read: list[str] = []
 
-    def crash_on_third(name: str, values: dict[str, Any]) -> None:
-        if name == "sync.documents.company":
-            seen.append(values["company"])
-            if len(seen) == 3:
+    def kill_on_third(name: str, values: dict[str, Any]) -> None:
+        if name == "sync.documents.read":
+            read.append(values["company"])
+            if len(read) == 3:
                 raise RuntimeError("process killed")
 
-    with pytest.raises(RuntimeError, match="process killed"):
-        await h.run("documents", progress=RecordingProgress(on_event=crash_on_third))
-    assert len(h.world.rows("B2bDocuments")) == 12
-    cursors = [g for g in h.world.guids if h.world.store.cursor("documents", g) is not None]
-    assert sorted(cursors) == sorted(seen), "the third company's cursor was saved before the kill"
+    async for h in harness(seed=3, companies=6, documents=30, orders=40):
+        await h.ok("companies")
+        with pytest.raises(RuntimeError, match="process killed"):
+            await h.run("documents", progress=RecordingProgress(on_event=kill_on_third))
+        # rows go out 50 at a time across companies: the first company's 30 and 20 of the
+        # second's were written; only the first company is complete and checkpointed
+        assert len(h.world.rows("B2bDocuments")) == 50
+        cursors = [g for g in h.world.guids if h.world.store.cursor("documents", g)]
+        assert cursors == read[:1]
 
-    upserts = h.upserts()
+        upserts = h.upserts()
+        again = await h.ok("documents")
+        assert h.upserts() == upserts + 130, "only what the killed run never wrote"
+        assert again.counts["added"] == 130
+        ids = xml_ids(h.world, "B2bDocuments")
+        assert len(ids) == len(set(ids)) == 180
+        async for twin in harness(seed=3, companies=6, documents=30, orders=40):
+            await twin.ok("companies")
+            await twin.ok("documents")
+            assert documents_state(h.world) == documents_state(twin.world)
+
+
+async def test_rows_of_several_companies_share_write_batches(h: Harness) -> None:
+    await h.ok("companies")
+    batches = h.calls("batch")
     await h.ok("documents")
-    assert h.upserts() == upserts + 12, "only the companies the killed run never reached"
-    ids = xml_ids(h.world, "B2bDocuments")
-    assert len(ids) == len(set(ids)) == 24
-    assert documents_state(h.world) == await clean_documents()
+    # 24 rows of 6 companies: one upsert batch, one batch resolving order references
+    assert h.calls("batch") - batches == 2
 
 
 class ForgetfulStore(MemoryStore):
@@ -104,22 +117,23 @@ class ForgetfulStore(MemoryStore):
 
 
 async def test_a_write_bitrix_applied_but_the_store_missed_is_not_duplicated(h: Harness) -> None:
+    store = ForgetfulStore(fail_on=0, clock=h.world.site.now)
+    h.world.store = store
     await h.ok("companies")
-    h.world.store.__class__ = ForgetfulStore
-    store = h.world.store
-    assert isinstance(store, ForgetfulStore)
-    store.fail_on, store.remembered = 1, 0
+    store.fail_on = store.remembered + 1
 
     with pytest.raises(RuntimeError, match="killed between"):
         await h.run("documents")
-    assert len(h.world.rows("B2bDocuments")) == 4
-    assert h.world.store.known_in_scope("documents", h.world.guids[0]) == {}
+    assert len(h.world.rows("B2bDocuments")) == 24
+    assert all(h.world.store.known_in_scope("documents", g) == {} for g in h.world.guids)
+    assert all(h.world.store.cursor("documents", g) is None for g in h.world.guids)
 
     result = await h.ok("documents")
-    assert result.counts["already_current"] == 4, "Bitrix answered unchanged for the replay"
-    assert result.counts["added"] == 20
+    assert result.counts["already_current"] == 24, "Bitrix answered unchanged for the replay"
+    assert "added" not in result.counts
     ids = xml_ids(h.world, "B2bDocuments")
     assert len(ids) == len(set(ids)) == 24
+    assert len(h.world.store.records["documents"]) == 24
 
 
 async def test_a_company_1c_fails_for_keeps_its_cursor_and_the_others_go_on(h: Harness) -> None:
