@@ -39,6 +39,23 @@ def _utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class SyncConfig:
+    """How the jobs behave; the application maps its settings here.
+
+    - ``look_back``: each run re-reads this much before the saved cursor (late edits in 1C,
+      whole-second dates in Bitrix);
+    - ``full``: ignore cursors, compare everything, deactivate / mark deleted what vanished;
+    - ``company``: one company only (1C GUID or ``b2b_companies`` row ID);
+    - ``file_mode``, ``upload_dir``, ``upload_url_prefix``, ``download_base_url``,
+      ``max_attach_bytes``: where document PDFs go (:mod:`jobs.documents`);
+    - ``documents_read``: how documents are read from 1C (:class:`DocumentsRead`);
+    - ``overdue_limit``: overdue amount above which orders are blocked when a company sets no
+      ``UF_OVERDUE_LIMIT``; ``stale_after``: credit data older than this is reported stale;
+    - ``site_timezone``: the site's zone (document dates, the month of the month amount);
+    - ``link_orders_by_inn``, ``inn_property_codes``, ``company_property_code``,
+      ``article_property_codes``: the orders job (:mod:`jobs.orders`);
+    - ``clock``: now, as an aware datetime (tests pass the fake site's manual clock).
+    """
+
     look_back: timedelta = timedelta(hours=2)
     full: bool = False
     company: str | None = None

@@ -6,8 +6,12 @@
   knows, ``documents(counterparty=guid, changed_since=cursor − look_back)``. The company's GUID
   is the scope: its cursor ``("documents", guid)`` moves only when all its records were written
   (or quarantined), a company whose writes or reads failed keeps its cursor and the job goes on
-  with the next company. ``ctx.stop`` is honoured between companies. A company 1C does not
-  know (HTTP 404 "Контрагент не найден") is counted in ``not_in_1c`` and skipped.
+  with the next company. Changed rows of consecutive companies share upsert batches of 50 (a
+  company with 3 changed documents does not cost a request of its own); a company is closed —
+  cursor saved, progress event ``sync.documents.company`` — once its last row is confirmed.
+  ``ctx.stop`` is honoured between companies: what was read is written, the companies read are
+  closed, and the run returns ``stopped``. A company 1C does not know (HTTP 404 "Контрагент не
+  найден") is counted in ``not_in_1c`` and skipped.
 - ``feed`` (default for the XML drop, whose files are the changes and carry every company):
   one pass over ``documents(changed_since=cursor − look_back)`` with the feed cursor
   ``("documents", "")``; documents go to their company by ``counterparty_guid``, per-company
@@ -40,6 +44,9 @@ metadata plus the transferred file's SHA-256, so the cabinet can tell a changed 
 row before any file is fetched: the metadata fields, 1C's order reference, the file plan (mode,
 link) and — when a file is transferred — 1C's ``changed_at``, the only sign of a new PDF short of
 downloading it. So a re-read document costs neither a download nor a write.
+
+Changing ``file_mode`` or ``download_base_url`` changes the hashes: documents pick the new
+form as they are re-read; ``--full`` rewrites them all at once.
 
 **Vanished.** With ``config.full`` every document the site holds for a company (its
 ``b2b_documents`` rows) that 1C did not return gets ``UF_DELETED=1``; rows are never deleted.
