@@ -34,6 +34,7 @@ from onec_client import (
     Quarantined,
 )
 
+from ._companies_map import CompanyMap
 from ._context import JobContext
 from ._errors import JobFailed
 from ._hash import content_hash
@@ -93,12 +94,23 @@ class _Run:
         self.cfg = ctx.config
         self.store = ctx.store
         self.now = self.cfg.clock()
-        self.only = self.cfg.company.strip().lower() if self.cfg.company else None
+        self.only = self._only(self.cfg.company)
         self.pending: dict[str, Counterparty] = {}
         self.seen_keys: set[str] = set()
         self.seen_raw: set[str] = set()
         self.newest: datetime | None = None
         self.failure: str | None = None
+
+    def _only(self, selector: str | None) -> str | None:
+        """The GUID of ``config.company``: given as a GUID, or as a known row ID."""
+        if not selector:
+            return None
+        known = CompanyMap.load(self.store).resolve(selector)
+        if known is not None:
+            return known.guid
+        if selector.strip().isdigit():
+            raise JobFailed(f"company {selector!r}: no b2b_companies row with that ID is known")
+        return selector.strip().lower()
 
     async def execute(self) -> None:
         onec = self.ctx.onec

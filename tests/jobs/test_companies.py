@@ -164,3 +164,22 @@ async def test_rows_bitrix_refuses_are_quarantined_and_the_rest_written(h: Harne
     assert "ERROR_UPSERT_AMBIGUOUS" in entry.reason
     assert entry.raw["name"] == party.name
     assert h.world.row("B2bCompanies", UF_XML_ID=h.world.guids[4])["UF_NAME"].endswith("(изм.)")
+
+
+async def test_a_company_can_be_named_by_its_row_id(h: Harness) -> None:
+    await h.ok("companies")
+    party = h.world.counterparty(3)
+    other = h.world.counterparty(4)
+    for changed in (party, other):
+        changed.name += " (изм.)"
+        changed.changed_at = h.world.onec_now()
+    row = h.world.row("B2bCompanies", UF_XML_ID=party.guid)
+    assert row is not None
+
+    result = await h.ok("companies", company=str(row["ID"]))
+
+    assert result.counts["updated"] == 1
+    assert h.world.row("B2bCompanies", UF_XML_ID=party.guid)["UF_NAME"] == party.name
+    assert h.world.row("B2bCompanies", UF_XML_ID=other.guid)["UF_NAME"] != other.name
+    unknown = await h.run("companies", company="999")
+    assert unknown.errors == ["company '999': no b2b_companies row with that ID is known"]
