@@ -7,6 +7,12 @@ from datetime import timedelta
 from .conftest import Harness
 
 
+def name_of(h: Harness, guid: str) -> str:
+    row = h.world.row("B2bCompanies", UF_XML_ID=guid)
+    assert row is not None
+    return str(row["UF_NAME"])
+
+
 async def test_first_sync_creates_every_company_in_one_batch(h: Harness) -> None:
     result = await h.ok("companies")
 
@@ -163,7 +169,7 @@ async def test_rows_bitrix_refuses_are_quarantined_and_the_rest_written(h: Harne
     assert entry.key == party.guid
     assert "ERROR_UPSERT_AMBIGUOUS" in entry.reason
     assert entry.raw["name"] == party.name
-    assert h.world.row("B2bCompanies", UF_XML_ID=h.world.guids[4])["UF_NAME"].endswith("(изм.)")
+    assert name_of(h, h.world.guids[4]).endswith("(изм.)")
 
 
 async def test_a_company_can_be_named_by_its_row_id(h: Harness) -> None:
@@ -179,7 +185,7 @@ async def test_a_company_can_be_named_by_its_row_id(h: Harness) -> None:
     result = await h.ok("companies", company=str(row["ID"]))
 
     assert result.counts["updated"] == 1
-    assert h.world.row("B2bCompanies", UF_XML_ID=party.guid)["UF_NAME"] == party.name
-    assert h.world.row("B2bCompanies", UF_XML_ID=other.guid)["UF_NAME"] != other.name
+    assert name_of(h, party.guid) == party.name
+    assert name_of(h, other.guid) != other.name
     unknown = await h.run("companies", company="999")
     assert unknown.errors == ["company '999': no b2b_companies row with that ID is known"]

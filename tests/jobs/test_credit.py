@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jobs import _month
@@ -31,7 +32,7 @@ def month_sum(world: World, company_id: int) -> Decimal:
     return total
 
 
-def credit_row(h: Harness, index: int) -> dict:
+def credit_row(h: Harness, index: int) -> dict[str, Any]:
     company = h.world.row("B2bCompanies", UF_XML_ID=h.world.guids[index])
     assert company is not None
     row = h.world.row("B2bCreditStatus", UF_COMPANY_ID=company["ID"])

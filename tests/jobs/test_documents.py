@@ -159,7 +159,7 @@ async def test_unknown_counterparty_is_quarantined_then_cleared_by_companies_syn
     parked = await h.ok("documents", documents_read="feed")
     assert parked.counts["quarantined"] == 2
     entries = h.world.store.quarantined("documents")
-    assert sorted(e.key for e in entries) == sorted(made)
+    assert sorted(str(e.key) for e in entries) == sorted(made)
     assert {e.reason for e in entries} == {f"unknown counterparty {stranger.guid}"}
     assert all(h.world.row("B2bDocuments", UF_XML_ID=g) is None for g in made)
 
