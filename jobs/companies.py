@@ -26,6 +26,7 @@ from typing import Any
 
 import structlog
 
+from bitrix_client import BitrixError
 from onec_client import (
     Counterparty,
     CounterpartyItem,
@@ -38,7 +39,7 @@ from ._companies_map import CompanyMap
 from ._context import JobContext
 from ._errors import JobFailed
 from ._hash import content_hash
-from ._hl import COMPANIES
+from ._hl import COMPANIES, HlMeta
 from ._lists import chunks
 from ._ports import JobResult, Known
 from ._retry import RetryPlan
@@ -76,6 +77,8 @@ async def sync_companies(ctx: JobContext) -> JobResult:
         await _Run(ctx, result).execute()
     except JobFailed as exc:
         result.errors.append(str(exc))
+    except (BitrixError, OneCError) as exc:
+        result.errors.append(f"companies: {one_line(exc)}")
     log.info(
         "sync.companies.done",
         ok=result.ok,
@@ -116,6 +119,7 @@ class _Run:
         onec = self.ctx.onec
         if onec is None:
             raise JobFailed("no 1C source is configured")
+        await HlMeta(self.ctx.bitrix).block_id(COMPANIES)
         cursor = None if self.cfg.full else self.store.cursor(FEED, "")
         since = None if cursor is None else cursor - self.cfg.look_back
         retry = RetryPlan(self.store, FEED)

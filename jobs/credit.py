@@ -41,7 +41,7 @@ from ._companies_map import CompanyMap, CompanyRef
 from ._context import JobContext
 from ._errors import JobFailed
 from ._hash import content_hash
-from ._hl import COMPANIES, CREDIT
+from ._hl import COMPANIES, CREDIT, HlMeta
 from ._ports import CreditSeen, JobResult
 from ._streams import closing
 from ._values import EMPTY, date_text, datetime_text, decimal_text, money_ru, one_line, to_decimal
@@ -127,6 +127,8 @@ async def sync_credit(ctx: JobContext) -> JobResult:
         await _Run(ctx, result).execute()
     except JobFailed as exc:
         result.errors.append(str(exc))
+    except (BitrixError, OneCError) as exc:
+        result.errors.append(f"credit: {one_line(exc)}")
     log.info(
         "sync.credit.done",
         ok=result.ok,
@@ -156,6 +158,7 @@ class _Run:
         onec = self.ctx.onec
         if onec is None:
             raise JobFailed("no 1C source is configured")
+        await HlMeta(self.ctx.bitrix).block_id(CREDIT)
         only: CompanyRef | None = None
         if self.cfg.company:
             only = self.companies.resolve(self.cfg.company)

@@ -160,6 +160,8 @@ async def sync_documents(ctx: JobContext) -> JobResult:
         await _Run(ctx, result).execute()
     except JobFailed as exc:
         result.errors.append(str(exc))
+    except (BitrixError, OneCError) as exc:
+        result.errors.append(f"documents: {one_line(exc)}")
     log.info(
         "sync.documents.done",
         ok=result.ok,

@@ -37,6 +37,7 @@ from typing import Any
 import structlog
 
 from bitrix_client import BitrixError, FatalError
+from onec_client import OneCError
 
 from ._context import JobContext
 from ._errors import JobFailed, fate
@@ -81,6 +82,8 @@ async def sync_orders(ctx: JobContext) -> JobResult:
         await _Run(ctx, result).execute()
     except JobFailed as exc:
         result.errors.append(str(exc))
+    except (BitrixError, OneCError) as exc:
+        result.errors.append(f"orders: {one_line(exc)}")
     log.info(
         "sync.orders.done",
         ok=result.ok,

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
+from bitrix_client import BitrixClient, RetryPolicy
 from bitrix_client.fake import Faults
-from jobs import ALL_ORDER, Known, sync_documents
+from jobs import ALL_ORDER, JOBS, Known, sync_documents
 from jobs.testing import MemoryStore, RecordingProgress, World
 
 from .conftest import Harness, content, harness
@@ -292,3 +294,27 @@ async def test_ten_percent_faults_on_both_sides_converge_to_the_fault_free_state
         assert fault_free_state(rough.world) == expected
         ids = xml_ids(rough.world, "B2bDocuments")
         assert len(ids) == len(set(ids))
+
+
+async def test_a_site_without_the_schema_stops_the_jobs_with_the_fix() -> None:
+    world = World.build(seed=1, companies=2, documents=1, orders=10)
+    async with world.bitrix() as bitrix, world.onec_source() as onec:
+        for name in ("companies", "documents", "credit"):
+            result = await JOBS[name](world.context(bitrix, onec))
+            assert not result.ok
+            assert "run `b2bsync schema apply`" in result.errors[0]
+    assert world.store.entries == {}, "nothing quarantined for a site-wide problem"
+
+
+async def test_refused_credentials_end_the_job_with_an_error(h: Harness) -> None:
+    wrong = BitrixClient.from_webhook(
+        "http://shop.world.test/rest/1/not-the-secret/",
+        transport=httpx.ASGITransport(app=h.world.app),  # type: ignore[arg-type]
+        retry=RetryPolicy.no_wait(),
+    )
+    async with wrong:
+        result = await JOBS["companies"](h.world.context(wrong, h.onec))
+    assert not result.ok
+    assert "INVALID_CREDENTIALS" in result.errors[0]
+    assert h.world.rows("B2bCompanies") == []
+    assert h.world.store.entries == {}
