@@ -8,7 +8,8 @@
   (or quarantined), a company whose writes or reads failed keeps its cursor and the job goes on
   with the next company. Changed rows of consecutive companies share upsert batches of 50 (a
   company with 3 changed documents does not cost a request of its own); a company is closed —
-  cursor saved, progress event ``sync.documents.company`` — once its last row is confirmed.
+  cursor saved, progress event ``sync.documents.company`` — once its last row is confirmed
+  (``sync.documents.read`` is sent when its reading ends).
   ``ctx.stop`` is honoured between companies: what was read is written, the companies read are
   closed, and the run returns ``stopped``. A company 1C does not know (HTTP 404 "Контрагент не
   найден") is counted in ``not_in_1c`` and skipped.
