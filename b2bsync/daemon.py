@@ -51,7 +51,7 @@ async def run_daemon(
     plan = intervals(settings)
     holder = holder_id()
     outcomes: list[RunOutcome] = []
-    running: set[asyncio.Task[object]] = set()
+    running: set[asyncio.Task[None]] = set()
     async with AsyncExitStack() as stack:
         shared = clients or Clients()
         if shared.bitrix is None:
@@ -63,27 +63,28 @@ async def run_daemon(
                 open_source(settings.onec.source_config(), transport=shared.onec_transport)
             )
 
+        async def body(job: str) -> None:
+            outcomes.extend(
+                await run_jobs(
+                    settings,
+                    [job],
+                    store=store,
+                    stop=stop,
+                    clients=shared,
+                    holder=holder,
+                    progress=JsonLinesProgress,
+                )
+            )
+
         async def fire(job: str) -> None:
+            """The scheduler's job. The run itself is a task of its own: APScheduler cancels
+            its running jobs on shutdown, and a run must finish its company and checkpoint."""
             if stop.is_set():
                 return
-            task = asyncio.current_task()
-            if task is not None:
-                running.add(task)
-            try:
-                outcomes.extend(
-                    await run_jobs(
-                        settings,
-                        [job],
-                        store=store,
-                        stop=stop,
-                        clients=shared,
-                        holder=holder,
-                        progress=JsonLinesProgress,
-                    )
-                )
-            finally:
-                if task is not None:
-                    running.discard(task)
+            task = asyncio.create_task(body(job), name=f"sync-{job}")
+            running.add(task)
+            task.add_done_callback(running.discard)
+            await asyncio.shield(task)
 
         scheduler = AsyncIOScheduler(timezone=UTC)
         start = datetime.now(UTC) + timedelta(seconds=first_run_delay)
@@ -106,6 +107,6 @@ async def run_daemon(
             scheduler.shutdown(wait=False)
             if running:
                 log.info("daemon.stopping", running=len(running))
-                await asyncio.gather(*running, return_exceptions=True)
+                await asyncio.gather(*list(running), return_exceptions=True)
     log.info("daemon.stopped", runs=len(outcomes))
     return outcomes

@@ -103,11 +103,10 @@ async def _renew(
     """Keep the leases alive; a lease taken over means another run owns the job now: stop."""
     while True:
         await asyncio.sleep(ttl.total_seconds() / 3)
-        for name in names:
-            if await asyncio.to_thread(store.renew_lease, name, holder, ttl) is None:
-                log.error("sync.lease_lost", job=name, holder=holder)
-                stop.set()
-                return
+        if await asyncio.to_thread(store.renew_leases, names, holder, ttl) is None:
+            log.error("sync.lease_lost", jobs=names, holder=holder)
+            stop.set()
+            return
 
 
 async def run_jobs(

@@ -125,7 +125,10 @@ async def test_daemon_runs_every_job_and_stops_gracefully(world: World, state_ur
     stop = asyncio.Event()
 
     async def stop_when_all_ran() -> None:
-        while len(store.last_runs()) < 4:  # noqa: ASYNC110 - polls the store, not a task
+        def finished() -> int:
+            return sum(1 for run in store.last_runs().values() if run.status != "running")
+
+        while finished() < 4:  # noqa: ASYNC110 - polls the store, not a task
             await asyncio.sleep(0.05)
         stop.set()
 
@@ -142,3 +145,32 @@ async def test_daemon_runs_every_job_and_stops_gracefully(world: World, state_ur
     finally:
         store.close()
     assert len(world.rows("B2bDocuments")) == 20
+
+
+async def test_daemon_stop_lets_the_running_job_checkpoint(world: World, state_url: str):
+    """SIGTERM arrives while a job is writing: it finishes, records its run, frees its lease."""
+    settings = Settings(
+        schedule={"companies": 1, "orders": 0, "documents": 0, "credit": 0},
+        state={"url": state_url},
+    )
+    store = Store.open(state_url)
+    stop = asyncio.Event()
+    async with world.bitrix() as bitrix, world.onec_source() as onec:
+        real_batch = bitrix.batch
+
+        async def batch_then_stop(*args, **kwargs):
+            stop.set()  # the stop request lands in the middle of the job's first write
+            return await real_batch(*args, **kwargs)
+
+        bitrix.batch = batch_then_stop  # type: ignore[method-assign]
+        outcomes = await asyncio.wait_for(
+            run_daemon(settings, store, stop, clients=Clients(bitrix=bitrix, onec=onec)), 60
+        )
+    try:
+        assert [o.job for o in outcomes] == ["companies"]
+        assert outcomes[0].status in ("ok", "stopped")
+        assert store.last_runs()["companies"].status == outcomes[0].status
+        assert store.leases() == []
+    finally:
+        store.close()
+    assert len(world.rows("B2bCompanies")) == 5  # the batch under way was completed
