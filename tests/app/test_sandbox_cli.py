@@ -20,7 +20,7 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         [
             sys.executable,
             "-m",
-            "b2bsync.cli._main",
+            "b2bsync",
             "sandbox",
             "--port",
             "0",
@@ -59,7 +59,7 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         env = dict(os.environ)
         env.update(line.split("=", 1) for line in lines)
         doctor = subprocess.run(
-            [sys.executable, "-m", "b2bsync.cli._main", "doctor"],
+            [sys.executable, "-m", "b2bsync", "doctor"],
             capture_output=True,
             text=True,
             env=env,
@@ -72,7 +72,7 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         assert "✗ schema in sync" in doctor.stdout
         assert doctor.returncode == 1
         onec = subprocess.run(
-            [sys.executable, "-m", "b2bsync.cli._main", "onec", "check"],
+            [sys.executable, "-m", "b2bsync", "onec", "check"],
             capture_output=True,
             text=True,
             env=env,
