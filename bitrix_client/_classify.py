@@ -44,6 +44,7 @@ _BY_CODE: dict[str, type[BitrixError]] = {
     "OPERATION_TIME_LIMIT": OperationTimeLimitError,
     "OVERLOAD_LIMIT": OverloadError,
     "INTERNAL_SERVER_ERROR": ServerError,
+    "ERROR_BUSY": ServerError,  # the bridge: a concurrent write on the same key; retry
     "ERROR_UNEXPECTED_ANSWER": ServerError,
     "PORTAL_DELETED": FatalError,
     "ERROR_BATCH_LENGTH_EXCEEDED": FatalError,

@@ -25,6 +25,7 @@ IN; ``%`` contains (LIKE ``%v%``), ``!%`` does not contain, ``=%`` LIKE with the
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -341,7 +342,21 @@ def _like(actual: Any, pattern: re.Pattern[str]) -> bool:
 
 
 def _in(actual: Any, wanted: frozenset[Any]) -> bool:
+    """``@`` as a set lookup: the value list is coerced to the field's type, so membership
+    decides whenever the row's value has that same type; other cases go through ``_eq``."""
+    try:
+        if actual in wanted:
+            return True
+    except TypeError:
+        pass
+    if actual is not None and actual != "" and _kinds(wanted) == {type(actual)}:
+        return False
     return any(_eq(actual, item) for item in wanted)
+
+
+@functools.lru_cache(maxsize=512)
+def _kinds(wanted: frozenset[Any]) -> set[type]:
+    return {type(item) for item in wanted}
 
 
 def _between(actual: Any, bounds: tuple[Any, Any]) -> bool:

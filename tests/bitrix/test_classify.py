@@ -56,6 +56,7 @@ TABLE = [
     (405, err("ERROR_BATCH_METHOD_NOT_ALLOWED"), FatalError),
     (400, err("INVALID_REQUEST", "Https required."), FatalError),
     (404, err("ERROR_NOT_FOUND"), NotFoundError),
+    (503, err("ERROR_BUSY"), ServerError),
     (400, err("ERROR_ARGUMENT"), RejectedError),
     (400, err("ERROR_CORE"), RejectedError),
     # sale.* errors: integer codes, always HTTP 400, "not found" included
