@@ -28,7 +28,12 @@ log = structlog.get_logger("b2bsync")
 
 
 def intervals(settings: Settings) -> dict[str, int]:
-    """Minutes per job; 0 switches a job off."""
+    """Minutes per job; 0 switches a job off.
+
+    An XML drop folder is consumed file by file, and a file carries every 1C feed at once, so
+    with ``onec.kind = "xml"`` the three 1C jobs run together as ``all`` (at the shortest of
+    their intervals) and the folder is committed after each complete run.
+    """
     schedule = settings.schedule
     wanted = {
         "companies": schedule.companies,
@@ -36,7 +41,17 @@ def intervals(settings: Settings) -> dict[str, int]:
         "documents": schedule.documents,
         "credit": schedule.credit,
     }
-    return {job: minutes for job, minutes in wanted.items() if minutes > 0}
+    plan = {job: minutes for job, minutes in wanted.items() if minutes > 0}
+    if settings.onec.kind == "xml":
+        onec_minutes = [
+            plan.pop(job) for job in ("companies", "documents", "credit") if job in plan
+        ]
+        if onec_minutes:
+            plan.pop("orders", None)
+            plan["all"] = min(onec_minutes)
+            if schedule.orders > 0 and schedule.orders < plan["all"]:
+                plan["orders"] = schedule.orders
+    return plan
 
 
 async def run_daemon(
@@ -58,7 +73,7 @@ async def run_daemon(
             shared.bitrix = await stack.enter_async_context(
                 bitrix_client(settings.bitrix, transport=shared.bitrix_transport)
             )
-        if shared.onec is None and NEEDS_ONEC & plan.keys():
+        if shared.onec is None and (NEEDS_ONEC | {"all"}) & plan.keys():
             shared.onec = await stack.enter_async_context(
                 open_source(settings.onec.source_config(), transport=shared.onec_transport)
             )

@@ -24,7 +24,16 @@ import httpx
 import structlog
 
 from bitrix_client import BitrixClient, FatalError
-from jobs import ALL_ORDER, JOBS, FileMode, JobContext, JobResult, Progress, SyncConfig
+from jobs import (
+    ALL_ORDER,
+    JOBS,
+    DocumentsRead,
+    FileMode,
+    JobContext,
+    JobResult,
+    Progress,
+    SyncConfig,
+)
 from onec_client import OneCSource, open_source
 
 from ._errors import B2BSyncError, UsageError
@@ -80,6 +89,8 @@ def sync_config(
         site_timezone=ZoneInfo(sync.site_timezone),
         link_orders_by_inn=sync.link_orders_by_inn,
         inn_property_codes=tuple(sync.inn_property_codes),
+        article_property_codes=tuple(sync.article_property_codes),
+        documents_read=DocumentsRead(sync.documents_read),
     )
 
 
@@ -164,10 +175,19 @@ async def run_jobs(
                 )
                 if outcomes[-1].status == "failed" and outcomes[-1].reason.startswith("fatal"):
                     stop.set()
+            if onec is not None and _covers_1c(outcomes):
+                # An XML export holds counterparties, documents and credit together: it is
+                # moved aside only once every feed it carries was stored.
+                await onec.commit()
     finally:
         renewer.cancel()
         await asyncio.to_thread(store.release_leases, jobs, holder)
     return outcomes
+
+
+def _covers_1c(outcomes: list[RunOutcome]) -> bool:
+    done = {o.job for o in outcomes if o.status == "ok"}
+    return done >= NEEDS_ONEC
 
 
 async def _run_one(

@@ -27,6 +27,14 @@ class SyncSettings(BaseModel):
     )
     link_orders_by_inn: bool = True
     inn_property_codes: list[str] = Field(default_factory=lambda: ["INN", "COMPANY_INN"])
+    article_property_codes: list[str] = Field(
+        default_factory=lambda: ["CML2_ARTICLE", "ARTICLE", "ARTNUMBER"],
+        description="Basket properties indexed as articles (besides productXmlId)",
+    )
+    documents_read: Literal["auto", "per_company", "feed"] = Field(
+        default="auto",
+        description="feed: one 1C read for all companies; auto: feed for XML, else per company",
+    )
     site_timezone: str = "Europe/Moscow"
 
     @model_validator(mode="after")
