@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from bitrix_client import (
     OAuthAuth,
     OAuthTokens,
     RateLimit,
+    RateLimiter,
     RetryPolicy,
     WebhookAuth,
 )
@@ -28,6 +31,25 @@ def rate_limit_of(settings: BitrixSettings) -> RateLimit | None:
     if settings.rate_limit is RateLimitProfile.custom:
         return RateLimit(settings.rate_limit_burst, settings.rate_limit_per_second)
     return PROFILES[settings.rate_limit.value]
+
+
+_LIMITERS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[str, RateLimit | None, int], RateLimiter]
+] = weakref.WeakKeyDictionary()
+
+
+def shared_limiter(site: str, limit: RateLimit | None, max_concurrency: int) -> RateLimiter:
+    """One bucket per site for every client of this process (and event loop): the site counts
+    requests per application, not per client object."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return RateLimiter(limit, max_concurrency=max_concurrency)
+    per_loop = _LIMITERS.setdefault(loop, {})
+    key = (site, limit, max_concurrency)
+    if key not in per_loop:
+        per_loop[key] = RateLimiter(limit, max_concurrency=max_concurrency)
+    return per_loop[key]
 
 
 def _token_saver(path: Path) -> Any:
@@ -93,4 +115,8 @@ def bitrix_client(
             "(or portal_url, client_id, client_secret, access_token, refresh_token for OAuth)"
         )
     REDACTOR.add(*auth.secrets())
+    if transport is None:
+        common["limiter"] = shared_limiter(
+            auth.base_url, common["rate_limit"], settings.max_concurrency
+        )
     return BitrixClient(auth, **common)
