@@ -47,7 +47,7 @@ class JsonLinesProgress:
         self._stage: str | None = None
         self._total: int | None = None
         self._done = 0
-        self._last = 0.0
+        self._last = float("-inf")
 
     def _emit(self, event: str, **values: Any) -> None:
         out = self._stream or sys.stdout

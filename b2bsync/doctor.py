@@ -49,6 +49,7 @@ class DoctorState:
     """What earlier checks learnt; a later check is skipped when it cannot mean anything."""
 
     reachable: bool = False
+    authenticated: bool = False
     scopes: set[str] = field(default_factory=set)
     bridge: dict[str, Any] | None = None
 
@@ -74,12 +75,12 @@ async def _reachable(client: BitrixClient, settings: Settings, state: DoctorStat
         )
     except BitrixError as exc:
         return Check("site reachable", False, str(exc), "is this URL a 1C-Bitrix REST endpoint?")
-    state.reachable = True
+    state.reachable = state.authenticated = True
     return Check("site reachable, webhook accepted", True, f"server time {now}")
 
 
 async def _scopes(client: BitrixClient, settings: Settings, state: DoctorState) -> Check | None:
-    if not state.reachable:
+    if not state.authenticated:
         return None
     try:
         granted = (await client.call("scope")).result

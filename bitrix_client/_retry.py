@@ -9,6 +9,7 @@ server never processed it (connection refused, bucket full, time budget spent). 
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,7 +19,6 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
 )
 
 from ._errors import (
@@ -92,9 +92,8 @@ class RetryPolicy:
             return 0.0  # the rate limiter itself holds the next attempt as long as needed
         if self.max_wait <= 0:
             return 0.0
-        return float(
-            wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait, jitter=1.0)(state)
-        )
+        backoff: float = self.initial_wait * 2.0 ** max(0, state.attempt_number - 1)
+        return min(self.max_wait, backoff) + random.uniform(0, self.initial_wait)  # noqa: S311
 
     async def run(self, attempt: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
         retrying = AsyncRetrying(

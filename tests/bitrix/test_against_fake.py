@@ -198,3 +198,49 @@ async def test_form_bodies_work_against_the_fake(recorded):
     async with h.client:
         rows = [r async for r in h.client.sale.orders({">=id": 110, "@statusId": ["N", "PA"]})]
     assert [r["id"] for r in rows] == [110, 111, 112, 114, 115, 116, 117, 118, 119, 120]
+
+
+async def test_oauth_refresh_against_the_fakes_token_endpoint():
+    """The app's access token expires; the client renews it at the site's /oauth/token/,
+    persists the rotated pair through the callback, replays the call; the old refresh token
+    is dead afterwards (Bitrix rotates it)."""
+    import httpx
+
+    from bitrix_client import BitrixClient, OAuthAuth, OAuthTokens, RetryPolicy
+    from bitrix_client.fake import FakeSite, ManualClock, create_app
+
+    site = FakeSite(clock=ManualClock())
+    site.add_oauth_app("local.b2bsync", "app-secret-1", {"sale"})
+    first = site.issue_token("local.b2bsync")
+    app = create_app(site)
+    saved: list[OAuthTokens] = []
+    auth = OAuthAuth(
+        "http://shop.example.ru",
+        client_id="local.b2bsync",
+        client_secret="app-secret-1",
+        access_token=first.access_token,
+        refresh_token=first.refresh_token,
+        oauth_server="http://shop.example.ru",
+        on_rotate=saved.append,
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with BitrixClient(auth, transport=transport, retry=RetryPolicy.no_wait()) as client:
+        assert (await client.sale.statuses())[0]["id"]
+        site.expire_token(first.access_token)
+        statuses = await client.sale.statuses()
+    assert {s["id"] for s in statuses} >= {"N", "F"}
+    assert client.stats.token_refreshes == 1
+    assert len(saved) == 1
+    assert saved[0].refresh_token != first.refresh_token
+    assert app.stats.token_requests == 1
+    async with httpx.AsyncClient(transport=transport, base_url="http://shop.example.ru") as raw:
+        stale = await raw.get(
+            "/oauth/token/",
+            params={
+                "grant_type": "refresh_token",
+                "client_id": "local.b2bsync",
+                "client_secret": "app-secret-1",
+                "refresh_token": first.refresh_token,
+            },
+        )
+    assert stale.json()["error"] == "invalid_grant"
