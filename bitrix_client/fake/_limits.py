@@ -79,6 +79,7 @@ class Limiter:
         self.limits = limits
         self._buckets: dict[str, _Bucket] = {}
         self._usage: dict[str, deque[tuple[float, float]]] = {}
+        self._used: dict[str, float] = {}
 
     def bucket_level(self, client_key: str, now: float) -> float:
         profile = self.limits.bucket
@@ -100,10 +101,13 @@ class Limiter:
         return True
 
     def _window(self, method: str, now: float) -> deque[tuple[float, float]]:
-        window = self._usage.setdefault(method.lower(), deque())
+        key = method.lower()
+        window = self._usage.setdefault(key, deque())
         horizon = now - self.limits.operating_window
         while window and window[0][0] <= horizon:
-            window.popleft()
+            self._used[key] -= window.popleft()[1]
+        if not window:
+            self._used[key] = 0.0  # no drift from float subtraction once the window empties
         return window
 
     def operating_blocked_until(self, method: str, now: float) -> int | None:
@@ -112,7 +116,7 @@ class Limiter:
         if budget is None:
             return None
         window = self._window(method, now)
-        used = sum(cost for _, cost in window)
+        used = self._used.get(method.lower(), 0.0)
         if used < budget:
             return None
         for moment, cost in window:
@@ -127,5 +131,6 @@ class Limiter:
             return None
         window = self._window(method, now)
         window.append((now, cost))
-        used = sum(c for _, c in window)
-        return used, math.ceil(window[0][0] + self.limits.operating_window)
+        key = method.lower()
+        self._used[key] = self._used.get(key, 0.0) + cost
+        return self._used[key], math.ceil(window[0][0] + self.limits.operating_window)
