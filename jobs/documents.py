@@ -92,6 +92,9 @@ log = structlog.get_logger()
 FEED = "documents"
 KEY = ("UF_XML_ID",)
 CHUNK = 50
+#: Rows are written in groups of this many batches, so the order references of a whole group
+#: are resolved with one request (and a company's rows still never wait long for a checkpoint).
+GROUP = CHUNK * 20
 #: Base64 carried per batch request before it is sent early (attach mode).
 PAYLOAD_LIMIT = 4 * 1024 * 1024
 UNKNOWN = "unknown counterparty "
@@ -186,6 +189,7 @@ class _Run:
         self.onec: OneCSource
         self.scopes: dict[str, _Scope] = {}
         self.buffer: list[_Prepared] = []
+        self.order_ids: dict[str, int | None] = {}
 
     # --- entry ----------------------------------------------------------------------------
 
@@ -464,7 +468,7 @@ class _Run:
         if unchanged:
             self.store.clear_quarantine(FEED, unchanged)
             self.result.add("unchanged", len(unchanged))
-        if len(self.buffer) >= CHUNK:
+        if len(self.buffer) >= GROUP:
             await self._drain(whole_batches=True)
 
     async def _drain(self, *, whole_batches: bool = False) -> None:
@@ -490,7 +494,7 @@ class _Run:
         total = Written()
         if not changed:
             return total
-        orders = await _resolve_order_refs(self.ctx, {p.doc.order_ref for p in changed})
+        orders = await self._order_refs({p.doc.order_ref for p in changed})
         rows: list[Row] = []
         payload = 0
         for prepared in changed:
@@ -516,6 +520,15 @@ class _Run:
                 rows, payload = [], 0
         _merge(total, await self._upsert(rows))
         return total
+
+    async def _order_refs(self, refs: set[str | None]) -> dict[str, int]:
+        """Order references → Bitrix ids, each looked up once per run."""
+        wanted = {r.strip().lower() for r in refs if r and r.strip()}
+        missing = wanted - self.order_ids.keys()
+        if missing:
+            found = await _resolve_order_refs(self.ctx, missing)
+            self.order_ids.update({ref: found.get(ref) for ref in missing})
+        return {ref: oid for ref in wanted if (oid := self.order_ids[ref]) is not None}
 
     async def _upsert(self, rows: list[Row]) -> Written:
         written = await upsert_rows(

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+import jobs.documents as documents_job
 from bitrix_client import BitrixClient, RetryPolicy
 from bitrix_client.fake import Faults
 from jobs import ALL_ORDER, JOBS, Known, sync_documents
@@ -64,7 +65,11 @@ async def test_stop_flag_finishes_the_company_under_way_and_checkpoints(h: Harne
     assert documents_state(h.world) == await clean_documents()
 
 
-async def test_a_run_killed_midway_converges_on_the_next_run_without_duplicates() -> None:
+async def test_a_run_killed_midway_converges_on_the_next_run_without_duplicates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # write every full batch at once, so the kill lands after some rows went out
+    monkeypatch.setattr(documents_job, "GROUP", documents_job.CHUNK)
     read: list[str] = []
 
     def kill_on_third(name: str, values: dict[str, Any]) -> None:
@@ -93,6 +98,19 @@ async def test_a_run_killed_midway_converges_on_the_next_run_without_duplicates(
             await twin.ok("companies")
             await twin.ok("documents")
             assert documents_state(h.world) == documents_state(twin.world)
+
+
+async def test_order_references_are_resolved_once_per_group_of_batches() -> None:
+    async for h in harness(seed=4, companies=10, documents=30, orders=120):
+        await h.ok("companies")
+        before = h.world.app.stats.calls["sale.order.list"]
+        batches = h.calls("batch")
+        await h.ok("documents")
+        # 300 rows: 6 upsert batches and one lookup of every order reference (2 commands per
+        # 50 references: by id1c and by xmlId)
+        assert h.calls("batch") - batches == 7
+        refs = {d.order_ref for d in h.world.onec.data.documents.values() if d.order_ref}
+        assert h.world.app.stats.calls["sale.order.list"] - before == 2 * -(-len(refs) // 50)
 
 
 async def test_rows_of_several_companies_share_write_batches(h: Harness) -> None:
