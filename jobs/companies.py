@@ -26,7 +26,6 @@ from typing import Any
 
 import structlog
 
-from bitrix_client import BitrixError
 from onec_client import (
     Counterparty,
     CounterpartyItem,
@@ -38,6 +37,7 @@ from onec_client import (
 from ._companies_map import CompanyMap
 from ._context import JobContext
 from ._errors import JobFailed
+from ._frame import run_job
 from ._hash import content_hash
 from ._hl import COMPANIES, HlMeta
 from ._lists import chunks
@@ -71,23 +71,7 @@ def deactivation_fields(guid: str, now: datetime) -> dict[str, Any]:
 
 
 async def sync_companies(ctx: JobContext) -> JobResult:
-    result = JobResult("companies")
-    log.info("sync.companies.start", full=ctx.config.full, company=ctx.config.company)
-    try:
-        await _Run(ctx, result).execute()
-    except JobFailed as exc:
-        result.errors.append(str(exc))
-    except (BitrixError, OneCError) as exc:
-        result.errors.append(f"companies: {one_line(exc)}")
-    log.info(
-        "sync.companies.done",
-        ok=result.ok,
-        stopped=result.stopped,
-        errors=len(result.errors),
-        **result.counts,
-    )
-    ctx.progress.event("sync.companies.done", ok=result.ok, **result.counts)
-    return result
+    return await run_job("companies", ctx, _Run, full=ctx.config.full, company=ctx.config.company)
 
 
 class _Run:

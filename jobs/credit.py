@@ -40,6 +40,7 @@ from . import _month
 from ._companies_map import CompanyMap, CompanyRef
 from ._context import JobContext
 from ._errors import JobFailed
+from ._frame import run_job
 from ._hash import content_hash
 from ._hl import COMPANIES, CREDIT, HlMeta
 from ._ports import CreditSeen, JobResult
@@ -121,23 +122,7 @@ def credit_fields(
 
 
 async def sync_credit(ctx: JobContext) -> JobResult:
-    result = JobResult("credit")
-    log.info("sync.credit.start", company=ctx.config.company)
-    try:
-        await _Run(ctx, result).execute()
-    except JobFailed as exc:
-        result.errors.append(str(exc))
-    except (BitrixError, OneCError) as exc:
-        result.errors.append(f"credit: {one_line(exc)}")
-    log.info(
-        "sync.credit.done",
-        ok=result.ok,
-        stopped=result.stopped,
-        errors=len(result.errors),
-        **result.counts,
-    )
-    ctx.progress.event("sync.credit.done", ok=result.ok, **result.counts)
-    return result
+    return await run_job("credit", ctx, _Run, company=ctx.config.company)
 
 
 class _Run:

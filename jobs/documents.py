@@ -78,6 +78,7 @@ from . import _files
 from ._companies_map import CompanyMap, CompanyRef
 from ._context import DocumentsRead, FileMode, JobContext
 from ._errors import JobFailed
+from ._frame import run_job
 from ._hash import content_hash
 from ._hl import DOCUMENTS, HlMeta, MissingEnumItem
 from ._lists import Query, chunks, list_many
@@ -157,24 +158,10 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 
 
 async def sync_documents(ctx: JobContext) -> JobResult:
-    result = JobResult("documents")
     cfg = ctx.config
-    log.info("sync.documents.start", full=cfg.full, company=cfg.company, file_mode=cfg.file_mode)
-    try:
-        await _Run(ctx, result).execute()
-    except JobFailed as exc:
-        result.errors.append(str(exc))
-    except (BitrixError, OneCError) as exc:
-        result.errors.append(f"documents: {one_line(exc)}")
-    log.info(
-        "sync.documents.done",
-        ok=result.ok,
-        stopped=result.stopped,
-        errors=len(result.errors),
-        **result.counts,
+    return await run_job(
+        "documents", ctx, _Run, full=cfg.full, company=cfg.company, file_mode=cfg.file_mode
     )
-    ctx.progress.event("sync.documents.done", ok=result.ok, **result.counts)
-    return result
 
 
 class _Run:

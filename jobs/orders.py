@@ -37,10 +37,10 @@ from typing import Any
 import structlog
 
 from bitrix_client import BitrixError, FatalError
-from onec_client import OneCError
 
 from ._context import JobContext
 from ._errors import JobFailed, fate
+from ._frame import run_job
 from ._hl import COMPANIES
 from ._link import Link, link_orders
 from ._lists import Query, chunks, list_many
@@ -76,23 +76,7 @@ class _Company:
 
 
 async def sync_orders(ctx: JobContext) -> JobResult:
-    result = JobResult("orders")
-    log.info("sync.orders.start", full=ctx.config.full)
-    try:
-        await _Run(ctx, result).execute()
-    except JobFailed as exc:
-        result.errors.append(str(exc))
-    except (BitrixError, OneCError) as exc:
-        result.errors.append(f"orders: {one_line(exc)}")
-    log.info(
-        "sync.orders.done",
-        ok=result.ok,
-        stopped=result.stopped,
-        errors=len(result.errors),
-        **result.counts,
-    )
-    ctx.progress.event("sync.orders.done", ok=result.ok, **result.counts)
-    return result
+    return await run_job("orders", ctx, _Run, full=ctx.config.full)
 
 
 class _Run:
