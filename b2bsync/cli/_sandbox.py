@@ -68,12 +68,12 @@ def sandbox(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        typer.echo(box.bitrix_url)
         lines = box.env_lines()
+        if env_file is not None:  # written first: whoever reads our output can source it
+            env_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        typer.echo(box.bitrix_url)
         for line in lines:
             typer.echo(line)
-        if env_file is not None:
-            env_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         typer.echo(f"# sandbox running ({orders} orders); Ctrl-C to stop", err=True)
         stop.wait()
     finally:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,40 +68,35 @@ def env_lines(
 class LoopbackFake:
     """The fake served by uvicorn on 127.0.0.1 in a background thread (port 0 = any free one).
 
-    ``start()`` returns once the socket listens; ``stop()`` shuts the server down and joins the
-    thread. :func:`serve` wraps both in a context manager.
+    The socket is bound and listening before the thread starts, so ``start()`` returns a
+    usable URL at once (connections queue until uvicorn accepts them); ``stop()`` shuts the
+    server down and joins the thread. :func:`serve` wraps both in a context manager.
     """
 
     def __init__(self, fake: FakeOneC, *, port: int = 0, start_timeout: float = 10.0) -> None:
         self.fake = fake
         self._timeout = start_timeout
-        config = uvicorn.Config(
-            fake,
-            host="127.0.0.1",
-            port=port,
-            log_level="critical",
-            access_log=False,
-            lifespan="off",
-        )
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", port))
+        self._socket.listen(128)
+        config = uvicorn.Config(fake, log_level="critical", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="onec-fake", daemon=True)
+        self._thread = threading.Thread(
+            target=lambda: self._server.run(sockets=[self._socket]), name="onec-fake", daemon=True
+        )
 
     def start(self) -> ServedFake:
         self.fake.on_loopback = True
         self._thread.start()
-        deadline = time.monotonic() + self._timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the 1C fake did not start on 127.0.0.1")
-            time.sleep(0.01)
-        bound = self._server.servers[0].sockets[0].getsockname()[1]
+        bound = self._socket.getsockname()[1]
         return ServedFake(self.fake, f"http://127.0.0.1:{bound}")
 
     def stop(self) -> None:
         self._server.should_exit = True
         if self._thread.is_alive():
             self._thread.join(timeout=self._timeout)
+        self._socket.close()
         self.fake.on_loopback = False
 
 

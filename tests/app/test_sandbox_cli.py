@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -51,10 +50,6 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
             "B2BSYNC_ONEC__PASSWORD",
             "B2BSYNC_ONEC__TIMEZONE",
         }
-        for _ in range(50):
-            if env_file.exists() and env_file.read_text():
-                break
-            time.sleep(0.1)
         assert env_file.read_text().splitlines() == lines
         env = dict(os.environ)
         env.update(line.split("=", 1) for line in lines)
