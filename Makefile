@@ -1,18 +1,30 @@
-# Both targets work on a bare machine with only Python: they build .venv themselves.
+# Both targets work on a bare machine with only Python: they build .venv themselves, from the
+# lock file (exact versions and hashes), so a new upstream release never changes what runs here.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements/dev.txt
+PROD_LOCK := requirements/prod.txt
+LOCK_ARGS := --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	--strip-extras --upgrade
 
-.PHONY: demo test lint types unit php venv clean bench-quick
+.PHONY: demo test lint types unit php venv lock clean bench-quick
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# Refresh both lock files to the newest releases pyproject's ranges allow; then `make test`.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pip-tools>=7.4'
+	$(BIN)/pip-compile $(LOCK_ARGS) --extra dev --extra postgres -o $(LOCK) pyproject.toml
+	$(BIN)/pip-compile $(LOCK_ARGS) --extra postgres -o $(PROD_LOCK) pyproject.toml
+	rm -f $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m b2bsync.demo

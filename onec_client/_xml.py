@@ -2,10 +2,13 @@
 
 The parser is hardened (no entity expansion, no network, no DTD loading, libxml2's size and
 depth limits kept) and any DOCTYPE is refused: 1C never writes one, and an internal subset is how
-"billion laughs" and external-entity files arrive. Files are read with ``iterparse`` filtered to
+"billion laughs" and external-entity files arrive. Files are read by a pull parser filtered to
 the record elements; each record is cleared as soon as it is normalised, so memory stays flat
-whatever the file size. windows-1251 and UTF-8 (with or without BOM) are read from the XML
-declaration.
+whatever the file size. The file is fed to a pull parser in chunks and the events parsed before a
+syntax error are handed out before the error is raised: libxml2 2.14 (lxml 6) reports an error in
+a chunk without first delivering that chunk's earlier events through ``iterparse``, so records
+complete before a break would be lost. windows-1251 and UTF-8 (with or without BOM) are read
+from the XML declaration.
 
 A record that cannot be made valid becomes :class:`Quarantined`; a file that cannot be read on
 raises :class:`ExportFileError` with the line number (records before that line were yielded).
@@ -13,6 +16,7 @@ raises :class:`ExportFileError` with the line number (records before that line w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -276,8 +280,9 @@ def _sniff(path: Path) -> _Head:
     """Read up to the root element: its format, namespace and ``ДатаФормирования``."""
     etree.clear_error_log()
     with _open(path) as stream:
+        fed = _Fed()
         try:
-            for _, elem in etree.iterparse(stream, events=("start",), **_HARDENED):
+            for _, elem in _pull(stream, fed, events=("start",)):
                 _refuse_doctype(elem, path)
                 tag = elem.tag
                 name = _local(tag)
@@ -295,8 +300,59 @@ def _sniff(path: Path) -> _Head:
                     elem.sourceline or 1,
                 )
         except etree.XMLSyntaxError as exc:
+            if fed.doctype is not None:
+                # The DTD broke the parse before the root was reported (an entity loop, or
+                # libxml2's amplification limit): the same refusal as a DOCTYPE on the root.
+                raise _doctype_refusal(path, fed.doctype) from exc
+            if not fed.bytes:
+                raise ExportFileError(
+                    "empty file: no root element", path=str(path), line=1
+                ) from exc
             raise _syntax(exc, path) from exc
     raise ExportFileError("empty file: no root element", path=str(path), line=1)
+
+
+_CHUNK = 64 * 1024
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s\"'>]+)")
+
+
+@dataclass
+class _Fed:
+    """What the pull parser has been given so far (for errors raised before any event)."""
+
+    bytes: int = 0
+    doctype: list[str] | None = None
+    """Entity names declared in the first chunk's DOCTYPE; ``None`` without a DOCTYPE."""
+
+
+def _pull(
+    stream: IO[bytes],
+    fed: _Fed,
+    *,
+    events: tuple[Literal["start", "end"], ...],
+    tag: list[str] | None = None,
+) -> Iterator[tuple[str, Any]]:
+    """Events of the file in document order, fed in chunks; on a syntax error the events parsed
+    before it are yielded first, then the error is raised."""
+    parser = etree.XMLPullParser(events=events, tag=tag, **_HARDENED)
+    while True:
+        data = stream.read(_CHUNK)
+        if not fed.bytes and _DOCTYPE.search(data):
+            names = (m.decode("utf-8", "replace") for m in _ENTITY.findall(data))
+            fed.doctype = list(names)
+        fed.bytes += len(data)
+        try:
+            if data:
+                parser.feed(data)
+            else:
+                parser.close()
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        if not data:
+            return
 
 
 def _refuse_doctype(elem: etree._Element, path: Path) -> None:
@@ -306,14 +362,16 @@ def _refuse_doctype(elem: etree._Element, path: Path) -> None:
         if info.internalDTD is not None:
             dtd: Any = info.internalDTD
             entities = [str(e.name) for e in dtd.iterentities()]
-        detail = f" with entity declarations ({', '.join(entities[:5])})" if entities else ""
-        raise ExportFileError(
-            f"DOCTYPE{detail} is not accepted in 1C exports", path=str(path), line=1
-        )
+        raise _doctype_refusal(path, entities)
+
+
+def _doctype_refusal(path: Path, entities: list[str]) -> ExportFileError:
+    detail = f" with entity declarations ({', '.join(entities[:5])})" if entities else ""
+    return ExportFileError(f"DOCTYPE{detail} is not accepted in 1C exports", path=str(path), line=1)
 
 
 def _syntax(exc: etree.XMLSyntaxError, path: Path) -> ExportFileError:
-    """The first fatal parser error: iterparse sometimes reports a generic "no element found"
+    """The first fatal parser error: the parser sometimes reports a generic "no element found"
     while the error log holds the real cause and its line."""
     message, line = str(exc.msg or exc), exc.lineno or None
     log: Any = exc.error_log
@@ -364,7 +422,7 @@ def read_export(
     allowed = {ns + name for name in parents} | parents
     etree.clear_error_log()
     with _open(path) as stream:
-        context = etree.iterparse(stream, events=("end",), tag=tags, **_HARDENED)
+        context = _pull(stream, _Fed(), events=("end",), tag=tags)
         try:
             yield from _walk(context, reader, head.format == "commerceml", allowed)
         except etree.XMLSyntaxError as exc:

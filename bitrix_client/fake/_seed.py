@@ -1,6 +1,6 @@
 """Seeders that write the sale state directly (no HTTP), deterministic and fast.
 
-* :func:`seed_recordings_dataset` — the data set behind ``shared/bitrix-recordings`` (README
+* :func:`seed_recordings_dataset` — the data set behind ``tests/data/bitrix-recordings`` (README
   "The data set behind the answers"), as it stood when seeding ended (recording seq 75): payer
   type 1 "Юридическое лицо" (``LEGAL``, code ``B2B``), property group 1, property 1
   ``B2B_COMPANY_ID`` (id 2 used up by the deleted duplicate), statuses PA/AP/RJ with ru/en names,

@@ -25,7 +25,7 @@ from bitrix_client import (
     classify_batch_entry,
 )
 
-RECORDINGS = Path(__file__).parents[2].parent / "shared" / "bitrix-recordings" / "real-25.550.jsonl"
+RECORDINGS = Path(__file__).parents[1] / "data" / "bitrix-recordings" / "real-25.550.jsonl"
 
 
 def err(code, description="x"):
@@ -125,8 +125,6 @@ def test_batch_entries_classify_without_a_status():
 
 
 def _recorded_errors():
-    if not RECORDINGS.exists():
-        return []
     out = []
     for line in RECORDINGS.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
@@ -145,7 +143,18 @@ EXPECTED_BY_CODE = {
 }
 
 
-@pytest.mark.parametrize(("status", "body"), _recorded_errors())
+RECORDED_ERRORS = _recorded_errors()
+
+
+def test_the_recordings_hold_errors_of_every_family():
+    """The parametrized test below must never run empty (it once did, silently)."""
+    codes = {param.values[1]["error"] for param in RECORDED_ERRORS}
+    assert len(RECORDED_ERRORS) >= 20
+    assert set(EXPECTED_BY_CODE) <= codes
+    assert any(isinstance(code, int) for code in codes)
+
+
+@pytest.mark.parametrize(("status", "body"), RECORDED_ERRORS)
 def test_every_recorded_error_classifies(status, body):
     error = classify(status, body, method="m")
     code = body["error"]

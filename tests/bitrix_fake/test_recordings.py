@@ -28,10 +28,8 @@ from bitrix_client.fake._seed import RECORDING_STEPS, run_recording_step
 from .conftest import HOST, SECRET, SECRET2, make_site
 
 RECORDINGS = (
-    Path(__file__).resolve().parents[3] / "shared" / "bitrix-recordings" / "real-25.550.jsonl"
+    Path(__file__).resolve().parents[1] / "data" / "bitrix-recordings" / "real-25.550.jsonl"
 )
-if not RECORDINGS.exists():
-    RECORDINGS = Path("/work/shared/bitrix-recordings/real-25.550.jsonl")
 
 #: seq → why the fake's answer differs from the recorded one. The test fails when an entry
 #: starts matching, so the list can only shrink.
@@ -107,6 +105,7 @@ def _recorded_start(case: dict[str, Any]) -> float | None:
 
 
 def test_every_recorded_case_replays() -> None:
+    assert len(CASES) >= 170, f"only {len(CASES)} recorded cases in {RECORDINGS}"
     first = next(start for case in CASES if (start := _recorded_start(case)) is not None)
     clock = ManualClock(datetime.fromtimestamp(first, tz=UTC))
     site = make_site(clock, bridge_installed=False)

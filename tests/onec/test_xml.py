@@ -163,6 +163,66 @@ def test_records_before_a_break_are_yielded_first():
         next(reader)
 
 
+_DOC = (
+    "<Документ><Ссылка>{guid}</Ссылка>"
+    "<Контрагент>28bae87c-4fa1-4824-a069-4dd36d73529e</Контрагент>"
+    "<ВидДокумента>СчетНаОплату</ВидДокумента><Номер>СЧ-{n:06d}</Номер>"
+    "<Дата>2024-03-28T14:20:00</Дата><СуммаДокумента>{n}.50</СуммаДокумента>"
+    "<Валюта>RUB</Валюта></Документ>\n"
+)
+
+
+@pytest.mark.parametrize("good", [3, 2003, 9000])
+def test_every_record_complete_before_a_break_is_yielded(tmp_path, good):
+    """Whatever chunk the break falls in (first, last, a middle one) and whichever libxml2 is
+    installed: every record closed before the break comes out, then the break with its line."""
+    body = "".join(_DOC.format(guid=f"00000000-0000-4000-8000-{n:012d}", n=n) for n in range(good))
+    broken = "<Документ><Номер>X</Сумма></Документ>\n"
+    path = tmp_path / "big-broken.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<ВыгрузкаB2B xmlns="urn:b2bsync:1c-export:1" ДатаФормирования="2024-04-01T03:00:05">\n'
+        "<Документы>\n" + body + broken + "</Документы></ВыгрузкаB2B>\n",
+        encoding="utf-8",
+    )
+    seen = []
+    with pytest.raises(ExportFileError) as caught:
+        seen.extend(read_export(path, MSK))
+    assert len(seen) == good
+    assert [d.number for d in seen[-2:]] == [f"СЧ-{n:06d}" for n in range(good - 2, good)]
+    assert caught.value.line == good + 4
+    assert "Opening and ending tag mismatch" in caught.value.reason
+
+
+def test_an_entity_bomb_in_the_root_is_refused_as_a_doctype(tmp_path):
+    """The expansion breaks the parse before the root element is reported: the refusal names
+    the DOCTYPE exactly as it does when the root is seen first."""
+    lol = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    ]
+    path = tmp_path / "bomb.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE ВыгрузкаB2B [\n'
+        + "\n".join(lol)
+        + '\n]>\n<ВыгрузкаB2B xmlns="urn:b2bsync:1c-export:1" ДатаФормирования="&lol9;"/>\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ExportFileError) as caught:
+        _read(path)
+    assert str(caught.value) == (
+        "line 1: DOCTYPE with entity declarations (lol, lol1, lol2, lol3, lol4) "
+        "is not accepted in 1C exports"
+    )
+
+
+def test_an_empty_file_has_no_root(tmp_path):
+    path = tmp_path / "empty.xml"
+    path.write_bytes(b"")
+    with pytest.raises(ExportFileError, match="empty file: no root element"):
+        _read(path)
+
+
 def test_entities_are_never_expanded_even_past_the_doctype_check(tmp_path):
     """A DOCTYPE after the root cannot exist; but a file with no DOCTYPE and an undeclared
     entity reference is a syntax error, not an expansion."""
