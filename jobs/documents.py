@@ -172,7 +172,8 @@ class _Run:
         self.store = ctx.store
         self.now = self.cfg.clock()
         self.meta = HlMeta(ctx.bitrix)
-        self.companies = CompanyMap.load(ctx.store)
+        self.companies = CompanyMap({})
+        self.placed = 0
         self.onec: OneCSource
         self.scopes: dict[str, _Scope] = {}
         self.buffer: list[_Prepared] = []
@@ -186,15 +187,40 @@ class _Run:
         self.onec = self.ctx.onec
         self._check_config()
         await self.meta.enum_ids(DOCUMENTS, "UF_DOC_TYPE")
+        self.companies = await CompanyMap.build(self.store, self.ctx.bitrix)
         if self.cfg.company:
-            company = self.companies.resolve(self.cfg.company)
+            company = await self._resolve(self.cfg.company)
             if company is None:
-                raise JobFailed(f"company {self.cfg.company!r} is not known; sync companies first")
+                raise JobFailed(
+                    f"company {self.cfg.company!r} is not in b2b_companies; "
+                    "run `b2bsync sync companies` first"
+                )
             await self._per_company([company])
         elif self._mode() == DocumentsRead.feed:
             await self._feed()
         else:
-            await self._per_company(self.companies.active())
+            targets = self.companies.active()
+            if not targets:
+                raise JobFailed(
+                    "no active company in b2b_companies to read documents for; "
+                    "run `b2bsync sync companies` first"
+                )
+            await self._per_company(targets)
+
+    async def _resolve(self, selector: str) -> CompanyRef | None:
+        found = self.companies.resolve(selector)
+        if found is None:
+            await self.companies.refresh(self.store, self.ctx.bitrix)
+            found = self.companies.resolve(selector)
+        return found
+
+    async def _owner(self, guid: str) -> CompanyRef | None:
+        """The company of a counterparty GUID; an unknown one makes the map ask Bitrix once."""
+        found = self.companies.get(guid)
+        if found is None and not self.companies.refreshed:
+            await self.companies.refresh(self.store, self.ctx.bitrix)
+            found = self.companies.get(guid)
+        return found
 
     def _mode(self) -> DocumentsRead:
         mode = self.cfg.documents_read
@@ -346,11 +372,12 @@ class _Run:
                     everything.saw(item.guid, item.changed_at)
                     owner = item.counterparty_guid
                     self.scopes.setdefault(owner, _Scope()).saw(item.guid, item.changed_at)
-                    company = self.companies.get(owner)
+                    company = await self._owner(owner)
                     if company is None:
                         self._park(item, f"{UNKNOWN}{owner}", owner)
                         continue
                     pending.append((item, company))
+                    self.placed += 1
                     if len(pending) >= CHUNK:
                         await self._process(pending)
                         self.ctx.progress.advance(len(pending))
@@ -367,6 +394,13 @@ class _Run:
         except (OneCError, BitrixError) as exc:
             everything.failure = one_line(exc)
         failures = {g: s.failure for g, s in self.scopes.items() if s.failure is not None}
+        if everything.read and not self.placed:
+            owners = len({g for g in self.scopes if self.companies.get(g) is None})
+            self.result.errors.append(
+                f"documents feed: none of the {everything.read} documents read belongs to a "
+                f"company in b2b_companies ({owners} unknown counterparties, "
+                f"{len(self.companies)} companies known); run `b2bsync sync companies` first"
+            )
         if everything.failure is not None:
             self.result.errors.append(f"documents feed: {everything.failure}")
         for guid, reason in sorted(failures.items()):

@@ -84,6 +84,20 @@ def test_a_held_lease_skips_the_run(served: World, state_url: str, capsys):
         store.close()
 
 
+def test_credit_before_any_company_exits_1_and_status_says_so(served: World, capsys):
+    # a new host: the hourly credit timer fires before the daily companies timer
+    assert main(["sync", "credit"]) == 1
+    out = capsys.readouterr().err
+    assert "none of the 5 credit positions read from 1C belongs to an active company" in out
+    assert served.rows("B2bCreditStatus") == []
+    assert main(["status"]) == 1
+
+    assert main(["sync", "companies"]) == 0
+    assert main(["sync", "credit"]) == 0
+    assert len(served.rows("B2bCreditStatus")) == 5
+    assert main(["status"]) == 0
+
+
 def test_one_company_only(served: World):
     guid = served.guids[0]
     assert main(["sync", "companies"]) == 0

@@ -23,7 +23,7 @@ def company_ids_by_inn(world: World) -> dict[str, int]:
 
 
 async def test_the_index_holds_every_order_as_bitrix_has_it(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     result = await h.ok("orders")
 
     sale = h.world.site.sale
@@ -48,7 +48,7 @@ async def test_the_index_holds_every_order_as_bitrix_has_it(h: Harness) -> None:
 
 
 async def test_legal_orders_are_linked_by_inn_and_keep_their_other_values(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     sale = h.world.site.sale
     before = {order_id: values_of(h.world, order_id) for order_id in sale.orders}
 
@@ -77,7 +77,7 @@ async def test_legal_orders_are_linked_by_inn_and_keep_their_other_values(h: Har
 
 
 async def test_linking_needs_the_inn_of_a_known_company(h: Harness) -> None:
-    await h.ok("companies", company=h.world.guids[0])
+    await h.ok("companies", company=h.world.guids[0], link_orders_by_inn=False)
     result = await h.ok("orders")
 
     inn = h.world.shop.companies[0].inn
@@ -96,7 +96,7 @@ async def test_linking_needs_the_inn_of_a_known_company(h: Harness) -> None:
 
 
 async def test_linking_can_be_switched_off(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     result = await h.ok("orders", link_orders_by_inn=False)
     assert h.calls("sale.propertyvalue.modify") == 0
     assert "linked" not in result.counts
@@ -104,7 +104,7 @@ async def test_linking_can_be_switched_off(h: Harness) -> None:
 
 
 async def test_branches_sharing_an_inn_are_told_apart_by_kpp(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     twin_source = h.world.rows("B2bCompanies")[0]
     await h.bitrix.bridge.item_add(
         "B2bCompanies",
@@ -130,7 +130,7 @@ async def test_branches_sharing_an_inn_are_told_apart_by_kpp(h: Harness) -> None
 
 
 async def test_incremental_runs_read_from_the_cursor_minus_the_look_back(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     first = await h.ok("orders")
     linked_at = h.world.store.cursor("orders")
     assert linked_at == h.world.now(), "linking saved those orders: their dateUpdate is now"
@@ -179,7 +179,7 @@ async def test_a_stopped_orders_run_keeps_its_cursor_and_the_next_one_finishes(
 ) -> None:
     monkeypatch.setattr(orders_job, "UNIT", 100)
     async for h in harness(seed=6, companies=3, documents=1, orders=250):
-        await h.ok("companies")
+        await h.ok("companies", link_orders_by_inn=False)
         ctx = h.world.context(h.bitrix, None)
         ctx.stop.set()
 
