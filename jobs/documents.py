@@ -37,6 +37,10 @@ or the GUID found in an order's ``id1c``/``xmlId``), ``UF_DELETED``, ``UF_HASH``
 - ``upload``: the PDF written atomically under ``upload_dir`` (see :mod:`._files`),
   ``UF_EXTERNAL_URL = {upload_url_prefix}/{company_id}/{file}``, ``UF_FILE_ID`` cleared.
 
+In ``attach`` and ``upload`` modes the file's content decides its type and extension, never
+1C's file name: a file that is neither a PDF nor of ``config.extra_file_types`` is not written
+and its document is quarantined with the reason (``file_refused``).
+
 A document without a file (``has_file=False``) gets neither a file nor a link; a document 1C marks
 deleted gets ``UF_DELETED=1`` and keeps whatever file it had. ``UF_HASH`` is the SHA-256 of the
 metadata plus the transferred file's SHA-256, so the cabinet can tell a changed PDF.
@@ -230,6 +234,10 @@ class _Run:
 
     def _check_config(self) -> None:
         cfg = self.cfg
+        try:
+            _files.allowed_types(cfg.extra_file_types)
+        except ValueError as exc:
+            raise JobFailed(f"extra_file_types: {exc}") from exc
         if cfg.file_mode == FileMode.upload and cfg.upload_dir is None:
             raise JobFailed("file_mode=upload needs upload_dir (the site's upload/b2b/docs)")
         if cfg.download_base_url is None and cfg.file_mode == FileMode.link:
@@ -526,6 +534,10 @@ class _Run:
                 self.result.add("file_unavailable")
                 _note(self.result, "file_unavailable", prepared.doc.guid)
                 row, size = self._row_without_file(prepared, orders), 0
+            except _files.RefusedFile as exc:
+                self._park(prepared.doc, str(exc), prepared.company.guid)
+                self.result.add("file_refused")
+                continue
             except OneCFatalError as exc:
                 raise JobFailed(f"file of document {prepared.doc.guid}: {one_line(exc)}") from exc
             except OneCError as exc:
@@ -612,7 +624,9 @@ class _Run:
             self.result.add("links")
             return self._finish_row(prepared, fields, None), 0
         if plan == "attach":
-            got = await _files.attach(self.onec, prepared.doc, self.cfg.max_attach_bytes)
+            got = await _files.attach(
+                self.onec, prepared.doc, self.cfg.max_attach_bytes, self.cfg.extra_file_types
+            )
             if isinstance(got, _files.TooLarge):
                 fields["UF_FILE_ID"] = EMPTY
                 fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
@@ -636,6 +650,7 @@ class _Run:
             upload_dir,
             prepared.company.bitrix_id,
             self.cfg.upload_url_prefix,
+            self.cfg.extra_file_types,
         )
         fields["UF_FILE_ID"] = EMPTY
         fields["UF_EXTERNAL_URL"] = uploaded.url

@@ -41,19 +41,18 @@ async def test_orders_synced_before_their_companies_are_linked_without_full() ->
     # the reproduction: orders every 5 minutes, companies daily; --full found 188 at the end
     async for h in harness(seed=7, companies=20, documents=2, orders=300):
         seen: list[int] = []
-
-        async def step(name: str, **config: Any) -> None:
-            await h.ok(name, **config)
+        steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+            (("orders",), {}),
+            (("companies",), {}),
+            (("orders",), {}),
+            (ALL_ORDER, {}),
+            (("orders",), {"full": True}),
+        ]
+        for names, config in steps:
+            for name in names:
+                await h.ok(name, **config)
             seen.append(len(links(h.world)))
             h.world.advance(300)
-
-        await step("orders")
-        await step("companies")
-        await step("orders")
-        for name in ALL_ORDER:
-            await h.ok(name)
-        seen.append(len(links(h.world)))
-        await step("orders", full=True)
 
         assert seen == [0, 188, 188, 188, 188]
         indexed = {o.order_id: o.company_id for o in h.world.store.orders.values()}
@@ -80,7 +79,8 @@ async def test_the_companies_run_links_and_the_orders_run_indexes(h: Harness) ->
     requests = h.world.app.stats.http_requests
     again = await h.ok("companies")
     assert "linked" not in again.counts
-    assert h.world.app.stats.http_requests - requests == 1, "the HL-block lookup only: no company changed"
+    # no company changed: the HL-block lookup is the only request to Bitrix
+    assert h.world.app.stats.http_requests - requests == 1
 
 
 async def test_the_next_orders_run_catches_up_when_the_companies_run_did_not(h: Harness) -> None:
@@ -112,7 +112,8 @@ async def test_a_reactivated_company_and_a_corrected_inn_get_their_orders(h: Har
     await h.ok("orders")
     dormant_orders = orders_with_inn(h.world, dormant.inn)
     mistyped_orders = orders_with_inn(h.world, real_inn)
-    assert dormant_orders and mistyped_orders
+    assert dormant_orders
+    assert mistyped_orders
     assert not (dormant_orders | mistyped_orders) & set(links(h.world)), "inactive or no match"
 
     h.world.advance(3600)
