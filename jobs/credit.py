@@ -14,9 +14,11 @@ added up. Per batch of 50 companies:
   ``b2b_companies``, managed in the cabinet) or, when the company sets none,
   ``config.overdue_limit``; no limit anywhere → never blocked. ``UF_BLOCK_REASON`` says why in
   Russian with both amounts (``""`` when not blocked);
-- the rest from 1C: ``UF_CREDIT_LIMIT`` (empty = no limit), ``UF_CREDIT_USED``,
-  ``UF_OVERDUE_AMOUNT``, ``UF_OVERDUE_SINCE``, ``UF_CURRENCY``, ``UF_SOURCE_AT`` (1C's as-of),
-  and ``UF_SYNCED_AT`` (when written; not part of the hash).
+- the rest from 1C: ``UF_CREDIT_LIMIT`` (empty = no limit), ``UF_CREDIT_USED`` (the debt;
+  negative when the buyer paid in advance — a valid position, counted ``prepaid``, whose
+  available credit is the limit plus the advance), ``UF_OVERDUE_AMOUNT``,
+  ``UF_OVERDUE_SINCE``, ``UF_CURRENCY``, ``UF_SOURCE_AT`` (1C's as-of), and ``UF_SYNCED_AT``
+  (when written; not part of the hash).
 
 Upserted on ``UF_COMPANY_ID``; the store remembers the row under the company's GUID. An
 unchanged position (same hash, month amount and block state included) is not written. Every
@@ -278,6 +280,8 @@ class _Run:
                 self.blocked.append(company.guid)
             if position.over_limit:
                 self.result.add("over_limit")
+            if position.prepaid:
+                self.result.add("prepaid")
             remembered = known.get(company.guid)
             if remembered is not None and remembered.hash == digest:
                 unchanged.append(company.guid)
