@@ -5,9 +5,12 @@ with ``config.full`` or on the first run), keyset-paged by ID. Bitrix stores dat
 second, so ``>=`` with a look-back re-reads the boundary second; re-reading is harmless because
 the index is keyed by order ID (orders are de-duplicated within a run, and across runs by the
 index itself). The cursor (``("orders", "")``) is the newest ``dateUpdate`` read, Bitrix's own
-clock, saved when the whole run went through; ``ctx.stop`` is honoured between units of 500
-orders, after the unit is indexed — a stopped run moves no cursor (pages come by ID, not by
-date) and the next run re-reads from the old one.
+clock, saved when the whole run went through. After each unit of 500 orders is indexed (and
+linked), the point where the pass would resume is saved (:mod:`._resume`); ``ctx.stop`` is
+honoured right after, so a stopped run — SIGTERM, Ctrl-C, or an error mid-way — is finished by
+the next run from its last confirmed unit instead of starting over (pages come by ID, so the
+resume point is an order ID, with the pass's ``since``). The first page's ``total`` opens the
+progress stage, so a terminal shows a total and an ETA.
 
 **Per unit of 500 orders**, in one batch request plus follow-up pages: the orders' property
 values for ``B2B_COMPANY_ID``, the ИНН codes (``config.inn_property_codes``) and КПП; their basket
@@ -39,12 +42,14 @@ import structlog
 
 from bitrix_client import BitrixError, FatalError
 
+from . import _resume
 from ._context import JobContext
 from ._errors import JobFailed
 from ._frame import run_job
 from ._linking import Linker, collect_values
 from ._lists import Query, chunks, list_many
 from ._ports import IndexedOrder, JobResult
+from ._resume import Resume
 from ._streams import closing
 from ._values import one_line, parse_datetime, to_decimal, to_int
 
@@ -86,46 +91,97 @@ class _Run:
         if self.cfg.company:
             self.result.notes["company"] = "not applied: the order index covers every order"
         cursor = None if self.cfg.full else self.store.cursor(FEED, "")
+        resume = None if self.cfg.full else _resume.load(self.store)
         since = None if cursor is None else cursor - self.cfg.look_back
-        self.ctx.progress.stage("orders")
         try:
             await self.linker.load_props()
             if self.cfg.link_orders_by_inn:
                 await self.linker.load_companies()
                 if since is not None:
                     await self.linker.catch_up()
-            flt = {">=dateUpdate": since} if since is not None else {}
-            unit: dict[int, dict[str, Any]] = {}
-            async with closing(self.ctx.bitrix.sale.orders(flt, SELECT)) as stream:
-                async for row in stream:
-                    order_id = to_int(row.get("id"))
-                    if order_id is None:
-                        continue
-                    unit[order_id] = row
-                    if len(unit) >= UNIT:
-                        await self._unit(unit)
-                        unit = {}
-                        if self.ctx.stop.is_set():
-                            self.result.stopped = True
-                            break
-            if not self.result.stopped:
-                await self._unit(unit)
+            if resume is not None:
+                self.result.notes["resumed_after_order"] = resume.after
+                if not await self._pass(resume.since, resume, "orders (resumed)"):
+                    self._report()
+                    return
+                # the interrupted pass is complete: what it read before the stop is caught
+                # up by reading everything changed since it began
+                cursor = resume.floor if cursor is None else max(cursor, resume.floor)
+                self.store.set_cursor(FEED, "", cursor)
+                _resume.clear(self.store)
+                since = cursor - self.cfg.look_back
+                self.newest = None
+            if not await self._pass(since, None, "orders"):
+                self._report()
+                return
         except FatalError as exc:
             raise JobFailed(f"orders: {one_line(exc)}") from exc
         except BitrixError as exc:
             self.failure = self.failure or one_line(exc)
-        self.failure = self.failure or self.linker.failure
-        if self.failure is not None:
-            self.result.errors.append(f"orders: {self.failure}")
+        if self._report():
             return
-        if self.result.stopped:
-            return
-        if since is None:
+        if since is None and resume is None:
             # every order was looked at with the companies loaded at the start
             self.linker.mark(self.linker.companies)
         newest = self.newest if cursor is None or self.newest is None else max(cursor, self.newest)
         if newest is not None and newest != cursor:
             self.store.set_cursor(FEED, "", newest)
+        _resume.clear(self.store)
+
+    def _report(self) -> bool:
+        """Record a failure; True when the run ends without moving its cursor."""
+        self.failure = self.failure or self.linker.failure
+        if self.failure is not None:
+            self.result.errors.append(f"orders: {self.failure}")
+            return True
+        return self.result.stopped
+
+    async def _pass(self, since: datetime | None, resume: Resume | None, stage: str) -> bool:
+        """Read the feed from ``since`` (after ``resume.after`` when finishing an interrupted
+        pass), indexing unit by unit; after each unit the resume point is saved. True when
+        the pass reached its end."""
+        flt: dict[str, Any] = {">=dateUpdate": since} if since is not None else {}
+        if resume is not None:
+            flt[">id"] = resume.after
+        floor = resume.floor if resume is not None else None
+        progress = self.ctx.progress
+
+        def total(count: int) -> None:
+            progress.stage(stage, total=count)
+
+        unit: dict[int, dict[str, Any]] = {}
+        stream = self.ctx.bitrix.sale.orders(flt, SELECT, on_total=total)
+        async with closing(stream) as rows:
+            async for row in rows:
+                order_id = to_int(row.get("id"))
+                if order_id is None:
+                    continue
+                unit[order_id] = row
+                if len(unit) >= UNIT:
+                    await self._unit(unit)
+                    floor = await self._checkpoint(since, max(unit), floor)
+                    unit = {}
+                    if self.ctx.stop.is_set():
+                        self.result.stopped = True
+                        return False
+        await self._unit(unit)
+        return True
+
+    async def _checkpoint(
+        self, since: datetime | None, after: int, floor: datetime | None
+    ) -> datetime | None:
+        """Save where this pass resumes, unless a link failed (its order must be re-read)."""
+        if self.linker.failure is not None:
+            return floor
+        if floor is None:
+            floor = await self._bitrix_now()
+        _resume.save(self.store, Resume(since, after, floor))
+        return floor
+
+    async def _bitrix_now(self) -> datetime:
+        """Bitrix's clock (the cursor is in Bitrix time); ours if its answer is unreadable."""
+        answer = (await self.ctx.bitrix.call("server.time")).result
+        return parse_datetime(answer) or self.cfg.clock()
 
     async def _unit(self, orders: dict[int, dict[str, Any]]) -> None:
         if not orders:

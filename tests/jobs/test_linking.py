@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
+
 from bitrix_client.fake import Fault
 from jobs import ALL_ORDER
 from jobs.testing import World
@@ -151,3 +153,18 @@ async def test_a_company_new_in_1c_gets_its_orders_on_the_next_companies_run() -
         assert {o: links(h.world).get(o) for o in own} == dict.fromkeys(
             own, company_id(h.world, late.guid)
         )
+
+
+async def test_linking_logs_one_line_per_batch_not_per_order(h: Harness) -> None:
+    # on a terminal, a line per linked order scrolled the progress bar out of sight
+    await h.ok("companies", link_orders_by_inn=False)
+    with structlog.testing.capture_logs() as logs:
+        result = await h.ok("orders")
+    assert result.counts["linked"] > 50
+    info = [e for e in logs if e["log_level"] != "debug" and e["event"].startswith("sync.orders")]
+    events = [e["event"] for e in info]
+    assert events == ["sync.orders.start", "sync.orders.linked", "sync.orders.done"]
+    assert info[1]["orders"] == result.counts["linked"]
+    per_order = [e for e in logs if e["event"] == "sync.orders.link"]
+    assert len(per_order) == result.counts["linked"]
+    assert {e["log_level"] for e in per_order} == {"debug"}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 import jobs.orders as orders_job
-from jobs import sync_orders
-from jobs.testing import World
+from bitrix_client.fake import Fault
+from jobs import _resume, sync_orders
+from jobs.testing import RecordingProgress, World
 
 from .conftest import Harness, harness
 
@@ -174,24 +176,88 @@ async def test_article_basket_properties_are_indexed(h: Harness) -> None:
     assert item["productXmlId"] in h.world.store.orders[order_id].articles
 
 
-async def test_a_stopped_orders_run_keeps_its_cursor_and_the_next_one_finishes(
+async def test_a_stopped_orders_run_resumes_after_its_last_confirmed_unit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(orders_job, "UNIT", 100)
     async for h in harness(seed=6, companies=3, documents=1, orders=250):
         await h.ok("companies", link_orders_by_inn=False)
         ctx = h.world.context(h.bitrix, None)
-        ctx.stop.set()
+        ctx.stop.set()  # SIGTERM while the first unit is under way
 
         stopped = await sync_orders(ctx)
 
+        ids = sorted(h.world.site.sale.orders)
         assert stopped.stopped
         assert stopped.ok
         assert stopped.counts["indexed"] == 100, "the unit under way is finished and indexed"
         assert h.world.store.cursor("orders") is None
-        assert sorted(h.world.store.orders) == sorted(h.world.site.sale.orders)[:100]
+        assert sorted(h.world.store.orders) == ids[:100]
+        resume = _resume.load(h.world.store)
+        assert resume is not None
+        assert (resume.since, resume.after, resume.floor) == (None, ids[99], h.world.now())
+
+        # days pass (longer than the look-back); an order read before the stop changes
+        h.world.advance(3 * 86400)
+        changed = ids[7]
+        await h.bitrix.sale.order_update(changed, {"statusId": "PA"})
+        h.world.advance(60)
+        finished = await h.ok("orders")
+
+        assert not finished.stopped
+        assert finished.notes["resumed_after_order"] == ids[99]
+        since_floor = [
+            o
+            for o, row in h.world.site.sale.orders.items()
+            if row["dateUpdate"] >= resume.floor - timedelta(hours=2)
+        ]
+        assert changed in since_floor
+        # the rest of the interrupted pass, then what changed since it began: never ids[:100]
+        assert finished.counts["indexed"] == 150 + len(since_floor)
+        assert sorted(h.world.store.orders) == ids
+        assert h.world.store.orders[changed].status_id == "PA"
+        assert _resume.load(h.world.store) is None
+        assert h.world.store.cursor("orders") == max(
+            row["dateUpdate"] for row in h.world.site.sale.orders.values()
+        )
+
+
+class FailAfterFirstUnit(RecordingProgress):
+    """Bitrix goes away (every retry) once the first unit was indexed."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__()
+        self.world = world
+
+    def advance(self, amount: int = 1) -> None:
+        if not self.advanced:
+            self.world.app.faults.inject_next(Fault.ERROR_500_HTML, method="batch", count=6)
+        super().advance(amount)
+
+
+async def test_an_error_mid_way_keeps_the_confirmed_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(orders_job, "UNIT", 100)
+    async for h in harness(seed=6, companies=3, documents=1, orders=250):
+        await h.ok("companies", link_orders_by_inn=False)
+
+        failed = await h.run("orders", progress=FailAfterFirstUnit(h.world))
+
+        assert not failed.ok
+        assert failed.errors[0].startswith("orders: ")
+        ids = sorted(h.world.site.sale.orders)
+        resume = _resume.load(h.world.store)
+        assert resume is not None
+        assert resume.after == ids[99]
+        assert h.world.store.cursor("orders") is None
 
         finished = await h.ok("orders")
-        assert not finished.stopped
-        assert len(h.world.store.orders) == 250
-        assert h.world.store.cursor("orders") is not None
+        assert finished.notes["resumed_after_order"] == ids[99]
+        assert sorted(h.world.store.orders) == ids
+
+
+async def test_the_orders_stage_has_the_total_of_the_first_page(h: Harness) -> None:
+    progress = RecordingProgress()
+    await h.ok("companies", link_orders_by_inn=False)
+    await h.run("orders", progress=progress)
+    assert progress.stages == [("orders", 150)]
+    assert progress.advanced == 150
