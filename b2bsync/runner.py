@@ -84,6 +84,7 @@ def sync_config(
         upload_url_prefix=sync.upload_url_prefix,
         download_base_url=sync.download_base_url,
         max_attach_bytes=sync.max_attach_mb * 1024 * 1024,
+        extra_file_types=tuple(sync.extra_file_types),
         overdue_limit=sync.overdue_limit,
         stale_after=settings.state.stale_credit_after,
         site_timezone=ZoneInfo(sync.site_timezone),

@@ -15,6 +15,8 @@ from ..settings import Settings, load_settings
 @dataclass
 class AppContext:
     config_path: Path | None = None
+    #: auto (text on a terminal, JSON lines otherwise), text or json: see :mod:`._output`
+    output: str = "auto"  # a _output.Format
     _settings: Settings | None = field(default=None, repr=False)
 
     @property
