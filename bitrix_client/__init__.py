@@ -30,6 +30,7 @@ from ._errors import (
     WriteOutcomeUnknownError,
 )
 from ._filters import build_filter
+from ._guard import is_write, write_guard
 from ._limiter import PROFILES, RateLimit, RateLimiter
 from ._retry import RetryPolicy, is_idempotent, is_read
 from ._sale import SYSTEM_STATUSES, SaleAPI, status_id_problem
@@ -84,6 +85,8 @@ __all__ = [
     "encode_form",
     "is_idempotent",
     "is_read",
+    "is_write",
     "iso_datetime",
     "status_id_problem",
+    "write_guard",
 ]

@@ -268,10 +268,15 @@ def _lost_message(conn: Connection, missing: Sequence[str], fence: Fence) -> str
     parts: list[str] = []
     for job in missing:
         row = rows.get(job)
-        if row is None or row.holder == FREE:
-            parts.append(f"{job}: the lease was released")
-        elif row.holder != fence.holder or row.generation != fence.generations[job]:
+        if row is None:
+            parts.append(f"{job}: no lease")
+        elif row.holder not in (FREE, fence.holder):
             parts.append(f"{job}: taken over by {row.holder}")
+        elif row.generation != fence.generations[job]:
+            by = row.holder if row.holder != FREE else "a run that has since ended"
+            parts.append(f"{job}: taken over by {by}")
+        elif row.holder == FREE:
+            parts.append(f"{job}: the lease was released")
         else:
             parts.append(f"{job}: expired at {row.expires_at:%H:%M:%S} without renewal")
     return "lease lost (" + "; ".join(parts) + "); this run writes nothing more"
