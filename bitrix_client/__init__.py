@@ -4,7 +4,7 @@ Errors are split by what the caller does next: :class:`RetryableError`, :class:`
 :class:`SkippableError`, and :class:`WriteOutcomeUnknownError` for a write that may have happened.
 """
 
-from ._auth import Auth, OAuthAuth, OAuthTokens, WebhookAuth
+from ._auth import Auth, OAuthAuth, OAuthTokens, SharedTokens, WebhookAuth
 from ._bridge import SUPPORTED_API, BridgeAPI, UpsertResult, bridge_not_installed, check_bridge_info
 from ._classify import classify, classify_batch_entry
 from ._client import BitrixClient, ClientStats
@@ -70,6 +70,7 @@ __all__ = [
     "RetryableError",
     "SaleAPI",
     "ServerError",
+    "SharedTokens",
     "SkippableError",
     "TokenExpiredError",
     "TransportError",

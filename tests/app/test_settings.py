@@ -146,8 +146,7 @@ def test_unknown_keys_in_the_file_are_refused(tmp_path: Path, text: str, message
         ),
         (
             "B2BSYNC_SHEDULE__ORDERS",
-            "unknown setting B2BSYNC_SHEDULE__ORDERS (environment); "
-            "did you mean B2BSYNC_SCHEDULE?",
+            "unknown setting B2BSYNC_SHEDULE__ORDERS (environment); did you mean B2BSYNC_SCHEDULE?",
         ),
         (
             "B2BSYNC_STATE_URL",
