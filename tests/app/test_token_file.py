@@ -86,13 +86,14 @@ def test_three_processes_with_an_expired_token_renew_it_once(tmp_path: Path):
     assert app.stats.statuses[400] == 0  # no invalid_grant
     stored = json.loads(token_file.read_text(encoding="utf-8"))
     live = site.oauth.lookup(stored["access_token"])
-    assert live is not None and live.refresh_token == stored["refresh_token"]
+    assert live is not None
+    assert live.refresh_token == stored["refresh_token"]
     assert mode(token_file) == 0o600
     assert mode(token_file.with_name("bitrix-token.json.lock")) == 0o600
 
 
 async def test_independent_clients_in_one_process_renew_once(tmp_path: Path):
-    site, app, access, refresh = expired_site()
+    _site, app, access, refresh = expired_site()
     token_file = tmp_path / "token.json"
     config = BitrixSettings(**settings("https://shop.example.ru", token_file, access, refresh))
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
