@@ -13,7 +13,7 @@ SECRET = "d0ct0rs3cr3t"
 def settings(secret: str = SECRET, **bitrix: object) -> Settings:
     return Settings(
         bitrix={
-            "webhook_url": f"http://shop.example.ru/rest/1/{secret}/",
+            "webhook_url": f"https://shop.example.ru/rest/1/{secret}/",
             "max_retries": 0,
             **bitrix,
         }

@@ -212,3 +212,66 @@ def test_a_new_section_needs_nothing_to_be_checked():
     check_keys(Extended, toml=None, environ={"B2BSYNC_WEB__LISTEN": "x"}, env_file=None)
     with pytest.raises(ConfigError, match="did you mean B2BSYNC_WEB__LISTEN"):
         check_keys(Extended, toml=None, environ={"B2BSYNC_WEB__LISTN": "x"}, env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"B2BSYNC_BITRIX__WEBHOOK_URL": "http://shop.example.ru/rest/1/s3cr3tpath/"},
+            "bitrix.webhook_url is plain http:// to shop.example.ru: use https://",
+        ),
+        (
+            {"B2BSYNC_ONEC__KIND": "http", "B2BSYNC_ONEC__URL": "http://1c.local/ut/hs/b2b/v1"},
+            "onec.url is plain http:// to 1c.local",
+        ),
+        (
+            {"B2BSYNC_ONEC__KIND": "soap", "B2BSYNC_ONEC__WSDL_URL": "HTTP://10.0.0.5/ws?wsdl"},
+            "onec.wsdl_url is plain http:// to 10.0.0.5",
+        ),
+        (
+            {"B2BSYNC_BITRIX__PORTAL_URL": "http://shop.example.ru"},
+            "bitrix.portal_url is plain http:// to shop.example.ru",
+        ),
+    ],
+)
+def test_plain_http_to_another_machine_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], message: str, capsys
+):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.").replace("/", "/")):
+        load_settings()
+    assert main(["doctor"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "s3cr3tpath" not in err  # the webhook's path is its secret
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8765/rest/1/abc/",
+        "http://127.5.0.1/rest/1/abc/",
+        "http://localhost:8080/rest/1/abc/",
+        "http://[::1]:8080/rest/1/abc/",
+        "https://shop.example.ru/rest/1/abc/",
+    ],
+)
+def test_loopback_and_https_are_fine(monkeypatch: pytest.MonkeyPatch, url: str):
+    monkeypatch.setenv("B2BSYNC_BITRIX__WEBHOOK_URL", url)
+    monkeypatch.setenv("B2BSYNC_ONEC__KIND", "http")
+    monkeypatch.setenv("B2BSYNC_ONEC__URL", url.replace("/rest/1/abc/", "/hs/b2b/v1"))
+    assert load_settings().bitrix.webhook_url is not None
+
+
+def test_allow_insecure_accepts_a_trusted_network(tmp_path: Path):
+    path = tmp_path / "b2bsync.toml"
+    path.write_text(
+        "[bitrix]\nwebhook_url = 'http://shop.lan/rest/1/abc/'\nallow_insecure = true\n"
+        "[onec]\nkind = 'http'\nurl = 'http://1c.lan/hs/b2b/v1'\nallow_insecure = true\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(path)
+    assert settings.bitrix.allow_insecure
+    assert settings.onec.allow_insecure
