@@ -14,8 +14,11 @@ from ._context import app_context
 @app.command()
 def doctor(ctx: typer.Context) -> None:
     """Check configuration, reachability, credentials, scopes, the bridge module and schema."""
-    settings = app_context(ctx).settings
-    results = asyncio.run(run_doctor(settings))
+    context = app_context(ctx)
+    settings = context.settings
+    results = asyncio.run(
+        run_doctor(settings, config_file=context.config_file, env_file=context.env_file)
+    )
     for result in results:
         typer.echo(result.line())
     if not all(r.ok for r in results):

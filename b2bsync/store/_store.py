@@ -7,6 +7,7 @@ them from async code, and each takes milliseconds.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -130,8 +131,11 @@ class Store(LeaseMethods):
                 )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                # a new file is the owner's only, whatever the umask (SQLite gives its -wal
+                # and -shm files the database file's mode)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
             except OSError as exc:
-                raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from exc
+                raise StoreError(f"cannot create {path}: {exc.strerror}") from exc
         engine = make_engine(parsed)
         if database_clock is None:
             database_clock = parsed.dialect == "postgresql" and clock is None
