@@ -23,7 +23,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 import structlog
 
@@ -44,6 +43,10 @@ class LeaseTiming:
 
 
 class LeaseKeeper:
+    """One run's leases: :meth:`run` renews them, :meth:`check_write` guards each write, and
+    ``store`` is the fenced view the run's jobs checkpoint through. ``lost`` says why the run
+    may no longer write (and ``stop`` is set)."""
+
     def __init__(
         self,
         store: Store,
@@ -55,7 +58,7 @@ class LeaseKeeper:
         timing: LeaseTiming | None = None,
     ) -> None:
         self.fence = Fence.of(leases)
-        self.store: Any = store.fenced(self.fence)
+        self.store = store.fenced(self.fence)  # what the run's jobs checkpoint through
         self.lost: str | None = None
         self.renewals = 0
         self.failures = 0

@@ -20,7 +20,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import structlog
 from sqlalchemy import and_, case, func, or_, select, update
@@ -218,7 +218,7 @@ class LeaseMethods:
 
     # -- fencing ---------------------------------------------------------------------------
 
-    def fenced(self, fence: Fence) -> Any:
+    def fenced(self, fence: Fence) -> Self:
         """A view of this store whose every write first checks, in its own transaction, that
         ``fence`` still holds (see :meth:`check_fence`). The view shares the connection pool;
         closing it does not close the store."""
