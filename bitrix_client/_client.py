@@ -22,6 +22,7 @@ from ._errors import (
     TransportError,
     WriteOutcomeUnknownError,
 )
+from ._guard import check_write
 from ._limiter import PROFILES, RateLimit, RateLimiter
 from ._paging import iterate_keyset, iterate_offset
 from ._retry import RetryPolicy, is_idempotent
@@ -180,6 +181,7 @@ class BitrixClient:
 
     async def _send(self, method: str, params: Mapping[str, Any]) -> Response:
         await self.limiter.acquire(method)
+        check_write(method, params)  # the last moment before the request leaves
         request = self._build(method, params)
         started = time.perf_counter()
         async with self.limiter.in_flight:

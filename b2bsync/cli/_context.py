@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,17 @@ class AppContext:
     #: auto (text on a terminal, JSON lines otherwise), text or json: see :mod:`._output`
     output: str = "auto"  # a _output.Format
     _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def config_file(self) -> Path | None:
+        """The TOML file in use: ``--config``, else ``B2BSYNC_CONFIG``."""
+        named = os.environ.get("B2BSYNC_CONFIG")
+        return self.config_path or (Path(named) if named else None)
+
+    @property
+    def env_file(self) -> Path | None:
+        name = Settings.model_config.get("env_file")
+        return Path(str(name)) if isinstance(name, str | Path) else None
 
     @property
     def settings(self) -> Settings:

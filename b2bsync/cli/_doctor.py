@@ -15,13 +15,22 @@ from ._output import emit, json_mode
 @app.command()
 def doctor(ctx: typer.Context) -> None:
     """Check configuration, reachability, credentials, scopes, the bridge module and schema."""
-    settings = app_context(ctx).settings
-    results = asyncio.run(run_doctor(settings))
+    context = app_context(ctx)
+    settings = context.settings
+    results = asyncio.run(
+        run_doctor(settings, config_file=context.config_file, env_file=context.env_file)
+    )
     as_json = json_mode(ctx)
     for result in results:
         if as_json:
             emit(
-                {"check": result.name, "ok": result.ok, "detail": result.detail, "fix": result.fix}
+                {
+                    "check": result.name,
+                    "ok": result.ok,
+                    "warning": result.warning,
+                    "detail": result.detail,
+                    "fix": result.fix,
+                }
             )
         else:
             typer.echo(result.line())
