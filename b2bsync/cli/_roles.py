@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..roles import export_table
+from workflows.roles import export_table
 from ._app import app
 
 roles_app = typer.Typer(
