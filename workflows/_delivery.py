@@ -39,8 +39,8 @@ from bitrix_client import (
     Command,
     FatalError,
     SkippableError,
-    classify_batch_entry,
     iso_datetime,
+    row_outcomes,
 )
 
 from ._ports import Clock, Delivery, Outcome, WorkflowStore
@@ -242,27 +242,12 @@ class Deliverer:
             error = item.error or BitrixError(f"{UPSERT}: not run", method=UPSERT)
             self._raise_fatal(error)
             return [self._failed(d, error) for d in rows]
-        answers = item.result if isinstance(item.result, list) else []
-        if len(answers) != len(rows):
-            error = BitrixError(
-                f"{UPSERT}: {len(answers)} outcomes for {len(rows)} rows (does the bridge "
-                "support ROWS?)",
-                method=UPSERT,
-            )
-            return [self._failed(d, error) for d in rows]
         outcomes = []
-        for delivery, answer in zip(rows, answers, strict=True):
-            if isinstance(answer, dict) and answer.get("ERROR"):
-                entry = {
-                    "error": answer["ERROR"],
-                    "error_description": answer.get("ERROR_DESCRIPTION"),
-                }
-                outcomes.append(self._failed(delivery, classify_batch_entry(entry, method=UPSERT)))
-            elif isinstance(answer, dict) and answer.get("ID"):
-                outcomes.append(self._done(delivery))
+        for delivery, outcome in zip(rows, row_outcomes(item.result, len(rows)), strict=True):
+            if isinstance(outcome, BitrixError):
+                outcomes.append(self._failed(delivery, outcome))
             else:
-                error = BitrixError(f"{UPSERT}: unexpected row outcome {answer!r}", method=UPSERT)
-                outcomes.append(self._failed(delivery, error))
+                outcomes.append(self._done(delivery))
         return outcomes
 
     def _one(self, delivery: Delivery, item: BatchItem) -> Outcome:

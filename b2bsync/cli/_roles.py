@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from workflows.roles import export_table
+
 from ._app import app
 
 roles_app = typer.Typer(
