@@ -49,6 +49,12 @@ downloading it. So a re-read document costs neither a download nor a write.
 Changing ``file_mode`` or ``download_base_url`` changes the hashes: documents pick the new
 form as they are re-read; ``--full`` rewrites them all at once.
 
+**Facts.** A document the store never remembered, written (not as deleted) for a company whose
+documents were synced before (it has a cursor: the company's first sync is a backfill of its
+history and announces nothing), is recorded as a ``document.ready`` fact
+(``document.ready:<guid>``) through ``ctx.facts`` once Bitrix confirmed the row and before it
+is remembered; the workflows tell the company's users who see documents.
+
 **Vanished.** With ``config.full`` every document the site holds for a company (its
 ``b2b_documents`` rows) that 1C did not return gets ``UF_DELETED=1``; rows are never deleted.
 For an XML drop this is skipped (the folder holds changes, not everything).
@@ -63,7 +69,7 @@ from typing import Any, Literal
 
 import structlog
 
-from bitrix_client import BitrixError, FatalError
+from bitrix_client import BitrixError, FatalError, UpsertResult
 from onec_client import (
     Document,
     OneCError,
@@ -82,7 +88,7 @@ from ._frame import run_job
 from ._hash import content_hash
 from ._hl import DOCUMENTS, HlMeta, MissingEnumItem
 from ._lists import Query, chunks, list_many
-from ._ports import JobResult, Known, QuarantineEntry
+from ._ports import DOCUMENT_READY, Fact, JobResult, Known, QuarantineEntry
 from ._retry import RetryPlan
 from ._streams import closing
 from ._values import EMPTY, date_text, datetime_text, decimal_text, one_line, to_int
@@ -177,6 +183,9 @@ class _Run:
         self.scopes: dict[str, _Scope] = {}
         self.buffer: list[_Prepared] = []
         self.order_ids: dict[str, int | None] = {}
+        self.unknown: set[str] = set()
+        self.announced: dict[str, bool] = {}
+        self.fact_data: dict[str, dict[str, Any]] = {}
 
     # --- entry ----------------------------------------------------------------------------
 
@@ -448,6 +457,8 @@ class _Run:
             if prepared is None:
                 continue
             remembered = known.get(doc.guid)
+            if remembered is None and not doc.deleted and self._announces(company.guid):
+                self.unknown.add(doc.guid)
             if remembered is not None and remembered.hash == prepared.hash:
                 unchanged.append(doc.guid)
             else:
@@ -457,6 +468,28 @@ class _Run:
             self.result.add("unchanged", len(unchanged))
         if len(self.buffer) >= GROUP:
             await self._drain(whole_batches=True)
+
+    def _announces(self, company_guid: str) -> bool:
+        """Whether new documents of this company are news: its documents (or the whole feed)
+        were synced before this run; decided once per run, before this run moves a cursor."""
+        if company_guid not in self.announced:
+            self.announced[company_guid] = (
+                self.store.cursor(FEED, company_guid) is not None
+                or self.store.cursor(FEED, "") is not None
+            )
+        return self.announced[company_guid]
+
+    def _record_facts(self, written: list[tuple[Row, UpsertResult]]) -> None:
+        facts = [
+            Fact(DOCUMENT_READY, f"{DOCUMENT_READY}:{row.key}", {**data, "document_id": result.id})
+            for row, result in written
+            if row.key in self.unknown
+            and not row.deleted
+            and (data := self.fact_data.get(row.key)) is not None
+        ]
+        if facts:
+            self.ctx.facts.record_facts(facts)
+            self.result.add("announced", len(facts))
 
     async def _drain(self, *, whole_batches: bool = False) -> None:
         """Write the queued rows (only full batches of 50 with ``whole_batches``, the rest
@@ -519,7 +552,13 @@ class _Run:
 
     async def _upsert(self, rows: list[Row]) -> Written:
         written = await upsert_rows(
-            self.ctx, self.result, feed=FEED, block=DOCUMENTS, key=KEY, rows=rows
+            self.ctx,
+            self.result,
+            feed=FEED,
+            block=DOCUMENTS,
+            key=KEY,
+            rows=rows,
+            confirmed_hook=self._record_facts,
         )
         deleted = sum(1 for r in rows if r.deleted and r.key in written.ids)
         if deleted:
@@ -549,6 +588,17 @@ class _Run:
             }
         )
         fields["UF_SYNCED_AT"] = datetime_text(self.now)
+        if doc.guid in self.unknown:
+            self.fact_data[doc.guid] = {
+                "document_guid": doc.guid,
+                "company_id": prepared.company.bitrix_id,
+                "company_guid": prepared.company.guid,
+                "type": doc.type.value,
+                "number": doc.number,
+                "date": fields["UF_DATE"],
+                "amount": fields["UF_AMOUNT"],
+                "currency": fields["UF_CURRENCY"],
+            }
         return Row(
             key=doc.guid,
             fields=fields,

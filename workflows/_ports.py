@@ -145,6 +145,10 @@ class WorkflowStore(Protocol):
         """The highest fact id (0 when the journal is empty)."""
         ...
 
+    def prune_facts(self, before: datetime, up_to: int) -> int:
+        """Forget facts older than ``before`` with id ≤ ``up_to`` (passed by the watcher)."""
+        ...
+
 
 __all__ = [
     "Clock",

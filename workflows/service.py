@@ -35,7 +35,7 @@ from ._directory import Directory
 from ._errors import WorkflowError
 from ._ports import Clock, WorkflowStore
 from .inbox import prune_read
-from .watchers import WATCH_ORDER, build_watchers
+from .watchers import FACTS, WATCH_ORDER, build_watchers
 
 log = structlog.get_logger("workflows")
 
@@ -138,6 +138,9 @@ class WorkflowService:
         now = self.clock()
         pruned = await prune_read(self.bitrix, now - self.config.prune_read_after)
         forgotten = self.store.prune_outbox(now - self.config.keep_delivered)
+        passed = self.store.watch_cursor(FACTS)
+        if passed:
+            self.store.prune_facts(now - self.config.keep_delivered, passed)
         log.info("outbox.pruned", read_rows=pruned, delivered=forgotten)
         return pruned, forgotten
 

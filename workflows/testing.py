@@ -9,9 +9,9 @@ instance, that a poll moved no cursor. ``add_fact`` plays the sync jobs writing 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ._ports import Delivery, Fact, OutboxStats, Outcome, WatchState
@@ -36,7 +36,8 @@ class _Slot:
 
 
 class MemoryWorkflowStore:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.notifications: dict[int, Notification] = {}
         self.by_key: dict[str, int] = {}
         self.slots: dict[tuple[int, str], _Slot] = {}
@@ -196,6 +197,20 @@ class MemoryWorkflowStore:
 
     def newest_fact(self) -> int:
         return self.facts[-1].id if self.facts else 0
+
+    def prune_facts(self, before: datetime, up_to: int) -> int:
+        _aware(before)
+        kept = [
+            f for f in self.facts if not (f.id <= up_to and f.created_at and f.created_at < before)
+        ]
+        gone = len(self.facts) - len(kept)
+        self.facts = kept
+        return gone
+
+    def record_facts(self, facts: Sequence[Any]) -> None:
+        """:class:`jobs.FactSink` (duck-typed: ``kind``, ``key``, ``data``), at ``clock()``."""
+        for fact in facts:
+            self.add_fact(fact.kind, fact.key, fact.data, self.clock())
 
 
 __all__ = ["MemoryWorkflowStore"]
