@@ -3,7 +3,9 @@
 Every job run holds the job's lease in the state store for its whole duration (renewed in the
 background), so two runs of one job — a timer's one-shot and the daemon, or two hosts sharing a
 PostgreSQL store — never overlap; ``all`` takes every lease it needs at once or none. A run
-records its start, end, counts and errors. SIGTERM sets ``stop``: the running job finishes the
+records its start, end, counts and errors; what a job learns for the workflows (a document
+ready, a company blocked) goes to the facts journal in the same store. SIGTERM sets ``stop``:
+the running job finishes the
 company it is on, checkpoints, and the run ends as ``stopped``.
 """
 
@@ -39,7 +41,7 @@ from onec_client import OneCSource, open_source
 from ._errors import B2BSyncError, UsageError
 from ._wiring import bitrix_client
 from .settings import Settings
-from .store import Store
+from .store import SqlWorkflowStore, Store
 
 log = structlog.get_logger("b2bsync")
 
@@ -202,7 +204,14 @@ async def _run_one(
 ) -> RunOutcome:
     run_id = store.start_run(job, holder)
     reporter = progress(job) if progress else None
-    ctx = JobContext(bitrix=bitrix, onec=onec, store=store, config=config, stop=stop)
+    ctx = JobContext(
+        bitrix=bitrix,
+        onec=onec,
+        store=store,
+        config=config,
+        stop=stop,
+        facts=SqlWorkflowStore(store),  # facts the workflows' watcher picks up
+    )
     if reporter is not None:
         ctx.progress = reporter
     reason = ""

@@ -21,7 +21,7 @@ The state lives behind :class:`WorkflowStore` (rules in its docstring);
 """
 
 from ._context import PolicyContext, WatchConfig, money_text
-from ._cursor import SECTION, Item, Policy, PollResult, Source, Watcher, poll
+from ._cursor import GAP_GRACE, SECTION, Item, Policy, PollResult, Source, Watcher, poll, settled
 from ._delivery import (
     NOTIFICATIONS_BLOCK,
     Deliverer,
@@ -63,6 +63,7 @@ __all__ = [
     "CREDIT_BLOCKED",
     "DOCUMENT_READY",
     "FACTS",
+    "GAP_GRACE",
     "KINDS",
     "NOTIFICATIONS_BLOCK",
     "ORDER_COMMENTS",
@@ -120,5 +121,6 @@ __all__ = [
     "plan_groups",
     "poll",
     "prune_read",
+    "settled",
     "unread",
 ]

@@ -49,7 +49,7 @@ class FactSource:
 
     async def after(self, cursor: int, limit: int) -> list[Item]:
         return [
-            Item(f.id, {**f.data, "kind": f.kind, "key": f.key})
+            Item(f.id, {**f.data, "kind": f.kind, "key": f.key}, f.created_at)
             for f in self.store.facts_after(cursor, limit)
         ]
 

@@ -20,6 +20,7 @@ their own modules.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -71,7 +72,10 @@ class HlSource:
                 "start": -1,
             },
         )
-        return [Item(int(row["ID"]), row) for row in _rows(answer.result)[:limit]]
+        return [
+            Item(int(row["ID"]), row, _moment(row.get("UF_CREATED_AT")))
+            for row in _rows(answer.result)[:limit]
+        ]
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -80,6 +84,13 @@ def _rows(result: Any) -> list[dict[str, Any]]:
     return (
         [r for r in result if isinstance(r, dict) and "ID" in r] if isinstance(result, list) else []
     )
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def build_watchers(bitrix: BitrixClient, store: WorkflowStore) -> list[Watcher]:
@@ -103,7 +114,10 @@ def build_watchers(bitrix: BitrixClient, store: WorkflowStore) -> list[Watcher]:
             ),
             order_comment,
         ),
-        FACTS: Watcher(FACTS, FactSource(store), facts_policy, from_start=True),
+        # b2bsync's own journal: its ids commit in order, a gap is never a row still coming
+        FACTS: Watcher(
+            FACTS, FactSource(store), facts_policy, from_start=True, gap_grace=timedelta(0)
+        ),
     }
     return [made[name] for name in WATCH_ORDER]
 
