@@ -5,8 +5,7 @@ background), so two runs of one job — a timer's one-shot and the daemon, or tw
 PostgreSQL store — never overlap; ``all`` takes every lease it needs at once or none. A run
 records its start, end, counts and errors; what a job learns for the workflows (a document
 ready, a company blocked) goes to the facts journal in the same store. SIGTERM sets ``stop``:
-the running job finishes the
-company it is on, checkpoints, and the run ends as ``stopped``.
+the running job finishes the company it is on, checkpoints, and the run ends as ``stopped``.
 """
 
 from __future__ import annotations

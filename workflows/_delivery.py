@@ -165,15 +165,17 @@ class Deliverer:
             due = self.store.due(self.clock(), fetch)
             if not due:
                 break
-            part = await self._round(due)
+            groups = plan_groups(due, self.config)
+            if len(due) == fetch and len(groups) > 1:
+                groups.pop()  # not full yet: it waits for the next fetch to fill it
+            part = await self._round(groups)
             report.add(part)
             if part.stopped:
                 break
         return report
 
-    async def _round(self, due: list[Delivery]) -> DeliveryReport:
+    async def _round(self, groups: list[list[Delivery]]) -> DeliveryReport:
         report = DeliveryReport()
-        groups = plan_groups(due, self.config)
         before = self.bitrix.stats.requests
         queue = asyncio.Queue[list[Delivery]]()
         for group in groups:

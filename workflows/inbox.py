@@ -2,7 +2,10 @@
 
 The cabinet counts a user's unread notifications as the rows of ``b2b_notifications`` with
 ``UF_IS_READ = 0`` (the index on ``UF_USER_ID, UF_IS_READ`` answers it); :func:`unread` is the
-same count over REST, for checks and tests. Read rows older than the configured age are deleted
+same count over REST, for checks and tests. The outbox never sends ``UF_IS_READ``: a new row gets
+the field's default — 0 on a real site, where booleans are never NULL — and a resent row keeps
+what the user did. So the count asks for "not 1", which is 0 there and also counts a row whose
+flag was never written (``!`` matches NULL in the bridge's filters). Read rows older than the configured age are deleted
 by :func:`prune_read` (rows are never deleted while unread); the outbox keeps its own record of
 what was delivered, so a pruned row is never delivered again.
 """
@@ -22,7 +25,7 @@ async def unread(bitrix: BitrixClient, user_id: int) -> int:
     """How many of ``user_id``'s notifications are unread (one request)."""
     answer = await bitrix.call(
         "b2bsync.item.list",
-        {"HLBLOCK": BLOCK, "filter": {"UF_USER_ID": user_id, "UF_IS_READ": 0}, "select": ["ID"]},
+        {"HLBLOCK": BLOCK, "filter": {"UF_USER_ID": user_id, "!UF_IS_READ": 1}, "select": ["ID"]},
     )
     if answer.total is not None:
         return answer.total

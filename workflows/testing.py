@@ -1,19 +1,24 @@
-"""Test support for the workflows: :class:`MemoryWorkflowStore`, faithful to the ports.
+"""Test support for the workflows.
 
-It keeps every rule of :class:`~workflows.WorkflowStore` (first key wins, cursor and effects
-together, a channel done only when recorded, park without ``retry_at``), refuses naive
-datetimes as the SQL columns would, and counts calls in ``calls`` so a test can say, for
-instance, that a poll moved no cursor. ``add_fact`` plays the sync jobs writing the journal.
+- :class:`MemoryWorkflowStore`, faithful to the ports: it keeps every rule of
+  :class:`~workflows.WorkflowStore` (first key wins, cursor and effects together, a channel done
+  only when recorded, park without ``retry_at``), refuses naive datetimes as the SQL columns
+  would, and counts calls in ``calls`` so a test can say, for instance, that a poll moved no
+  cursor. ``add_fact`` / ``record_facts`` play the sync jobs writing the journal.
+- :func:`add_members` — company memberships on a (fake) site, as the cabinet writes them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bitrix_client import BitrixClient
+
+from ._directory import MEMBERS, Directory
 from ._ports import Delivery, Fact, OutboxStats, Outcome, WatchState
 from .notifications import Notification
 
@@ -213,4 +218,24 @@ class MemoryWorkflowStore:
             self.add_fact(fact.kind, fact.key, fact.data, self.clock())
 
 
-__all__ = ["MemoryWorkflowStore"]
+async def add_members(
+    bitrix: BitrixClient, members: Iterable[tuple[int, int, str]], *, active: bool = True
+) -> None:
+    """``(company_id, user_id, role)`` rows in ``b2b_company_users`` (upserted on the pair)."""
+    roles = await Directory(bitrix).enum_codes(MEMBERS, "UF_ROLE")
+    ids = {code: number for number, code in roles.items()}
+    rows = [
+        {
+            "UF_COMPANY_ID": company,
+            "UF_USER_ID": user,
+            "UF_ROLE": ids[role],
+            "UF_ACTIVE": 1 if active else 0,
+        }
+        for company, user, role in members
+    ]
+    for outcome in await bitrix.bridge.upsert_many(MEMBERS, ["UF_COMPANY_ID", "UF_USER_ID"], rows):
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+__all__ = ["MemoryWorkflowStore", "add_members"]
