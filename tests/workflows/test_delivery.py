@@ -69,7 +69,8 @@ def test_a_burst_of_1000_is_21_requests_of_at_most_50_commands():
     for group in groups:
         rows = sum(1 for d in group if d.channel == Channel.cabinet)
         mails = len(group) - rows
-        assert rows <= 50 and (1 if rows else 0) + mails <= 50
+        assert rows <= 50
+        assert (1 if rows else 0) + mails <= 50
     assert sum(len(g) for g in groups) == 2000
 
 
@@ -122,7 +123,8 @@ async def test_a_failed_request_waits_and_then_goes(cabinet: Cabinet):
     cabinet.world.advance(30)
     report = await deliverer.deliver_due()
     assert report.delivered == 6
-    assert len(cabinet.bell()) == 3 and len(cabinet.mails()) == 3
+    assert len(cabinet.bell()) == 3
+    assert len(cabinet.mails()) == 3
 
 
 async def test_a_lost_answer_is_replayed_without_a_second_effect(cabinet: Cabinet):
@@ -149,7 +151,8 @@ async def test_the_site_refusing_parks_with_its_reason_and_retry_sends(cabinet: 
     assert store.unpark(None, cabinet.world.now()) == 2
     report = await deliverer.deliver_due()
     assert report.delivered == 2
-    assert len(cabinet.mails()) == 2 and store.parked() == []
+    assert len(cabinet.mails()) == 2
+    assert store.parked() == []
 
 
 async def test_a_delivery_that_keeps_failing_is_parked_after_max_attempts(cabinet: Cabinet):
@@ -162,7 +165,8 @@ async def test_a_delivery_that_keeps_failing_is_parked_after_max_attempts(cabine
         await deliverer.deliver_due()
         cabinet.world.advance(backoff(attempt + 1, config).total_seconds())
     parked = store.parked()
-    assert len(parked) == 2 and {d.attempts for d in parked} == {3}
+    assert len(parked) == 2
+    assert {d.attempts for d in parked} == {3}
     assert store.due(cabinet.world.now() + timedelta(days=1), 10) == []
 
 
@@ -172,7 +176,8 @@ async def test_a_fatal_error_records_nothing(cabinet: Cabinet):
     cabinet.world.site.bridge_installed = False  # b2bsync.* now answers "method not found"
     deliverer = Deliverer(cabinet.bitrix, store, cabinet.world.now, DeliveryConfig(site_id="s1"))
     report = await deliverer.deliver_due()
-    assert report.stopped and report.delivered == 0
+    assert report.stopped
+    assert report.delivered == 0
     assert {d.attempts for d in store.due(cabinet.world.now(), 10)} == {0}
     cabinet.world.site.bridge_installed = True
     assert (await deliverer.deliver_due()).delivered == 4
