@@ -57,13 +57,14 @@ class MemoryWorkflowStore:
         return self._enqueue(notifications)
 
     def _enqueue(self, notifications: Sequence[Notification]) -> int:
+        for note in notifications:  # all or nothing, as one transaction
+            if note.created_at is None:
+                raise ValueError("a notification needs created_at")
+            _aware(note.created_at)
         new = 0
         for note in notifications:
             if note.key in self.by_key:
                 continue
-            if note.created_at is None:
-                raise ValueError("a notification needs created_at")
-            _aware(note.created_at)
             number = len(self.notifications) + 1
             stored = replace(note, id=number)
             self.notifications[number] = stored

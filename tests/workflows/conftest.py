@@ -60,7 +60,9 @@ class Cabinet:
         """A document 1C has just made for company ``index``."""
         doc = make_document(self.rng, self.world.guids[index], self.rng.randint(1000, 9999))
         now = self.world.onec_now()
-        doc = replace(doc, date=now, changed_at=now, has_file=True, deleted=False, **changes)
+        doc = replace(
+            doc, **{"date": now, "changed_at": now, "has_file": True, "deleted": False, **changes}
+        )
         self.world.onec.data.documents[doc.guid] = doc
         return doc
 
