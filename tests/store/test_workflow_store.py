@@ -121,7 +121,7 @@ def test_advance_moves_the_cursor_with_its_notifications(make: WorkflowStore, cl
     with pytest.raises(ValueError, match="cannot go back"):
         make.advance("order_events", 8, [], later)
     naive = _note(2, datetime(2025, 1, 1))
-    with pytest.raises(ValueError, match="naive|timezone"):
+    with pytest.raises(ValueError, match=r"naive|timezone"):
         make.advance("order_events", 12, [_note(3, now), naive], later)
     assert make.watch_cursor("order_events") == 9
     assert [d.notification.fields["DOC_NUMBER"] for d in make.due(later, 10)] == ["1", "1"]
