@@ -1,5 +1,5 @@
-"""`b2bsync outbox list|retry`: notifications that could not be delivered, and sending them
-again.
+"""`b2bsync outbox list|retry|deliver`: notifications that could not be delivered, sending
+them again, and delivering what is due now (the daemon does that by itself).
 
 A delivery (one channel of one notification) is parked when the site refused it (a language it
 does not have, a missing mail template…) or when it kept failing for ``outbox.max_attempts``
@@ -9,19 +9,25 @@ a terminal and JSON lines otherwise (or with ``--json``).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Annotated, Any
 
 import typer
 
-from workflows import Delivery
+from workflows import Delivery, DeliveryReport, WorkflowService
 
 from .._errors import B2BSyncError, UsageError
-from ..store import SqlWorkflowStore
+from .._wiring import bitrix_client, service_config
+from ..runner import holder_id, open_store
+from ..settings import Settings
+from ..store import SqlWorkflowStore, Store
+from ..watching import LEASE
 from ._app import app
 from ._context import app_context
 from ._present import existing_store, show_table, site_zone, span, when
+from ._sync import until_signalled
 
 outbox_app = typer.Typer(
     name="outbox",
@@ -125,6 +131,48 @@ def retry_cmd(
     if key is not None and count == 0:
         raise B2BSyncError(f"no parked delivery of {key!r}")
     typer.echo(f"{count} deliver{'y' if count == 1 else 'ies'} due again; the daemon sends them")
+
+
+@outbox_app.command("deliver")
+def deliver_cmd(ctx: typer.Context) -> None:
+    """Deliver what is due now, then exit: 0 done (or the daemon is delivering), 1 when the site
+    refused b2bsync (credentials, scope, no bridge). The daemon does this by itself."""
+    settings = app_context(ctx).settings
+    store = open_store(settings)
+    try:
+        outcome = until_signalled(lambda stop: _deliver(settings, store))
+    finally:
+        store.close()
+    if outcome is None:
+        typer.echo("the workflows lease is held elsewhere: that process delivers", err=True)
+        return
+    summary = {
+        "delivered": outcome.delivered,
+        "retrying": outcome.retrying,
+        "parked": outcome.parked,
+        "requests": outcome.requests,
+    }
+    if sys.stdout.isatty():
+        typer.echo(", ".join(f"{k} {v}" for k, v in summary.items()))
+    else:
+        typer.echo(json.dumps({"outbox.delivered": summary}))
+    if outcome.stopped:
+        raise B2BSyncError(f"delivery stopped: {outcome.stopped}")
+
+
+async def _deliver(settings: Settings, store: Store) -> DeliveryReport | None:
+    holder = holder_id()
+    ttl = settings.state.lease_ttl
+    if await asyncio.to_thread(store.acquire_lease, LEASE, holder, ttl) is None:
+        return None
+    try:
+        async with bitrix_client(settings.bitrix) as bitrix:
+            service = WorkflowService(
+                bitrix, SqlWorkflowStore(store), store.now, service_config(settings)
+            )
+            return await service.deliver()
+    finally:
+        await asyncio.to_thread(store.release_lease, LEASE, holder)
 
 
 __all__ = ["delivery_json"]
