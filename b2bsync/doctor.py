@@ -267,9 +267,9 @@ async def _addresses(client: BitrixClient, settings: Settings, state: DoctorStat
         return None
     wanted = {"BASE_URL": f"{public}/documents/download", "EVENTS_URL": f"{public}/events"}
     wrong = [
-        f"{k} is {info.get(k) or 'empty'!r}, expected {v!r}"
-        for k, v in wanted.items()
-        if info.get(k) != v
+        f"{key} is {repr(info[key]) if info.get(key) else 'empty'}, expected {value!r}"
+        for key, value in wanted.items()
+        if info.get(key) != value
     ]
     if wrong:
         return Check(

@@ -30,8 +30,10 @@ site's zone), ``UF_AMOUNT``, ``UF_CURRENCY``, ``UF_ORDER_ID`` (1C's order refere
 or the GUID found in an order's ``id1c``/``xmlId``), ``UF_DELETED``, ``UF_HASH``,
 ``UF_SYNCED_AT`` and, by ``config.file_mode``:
 
-- ``link``: ``UF_EXTERNAL_URL = {download_base_url}/documents/{guid}`` (b2bsync's download
-  endpoint streams the file from 1C, the cabinet signs the link per user), ``UF_FILE_ID`` cleared;
+- ``link``: ``UF_EXTERNAL_URL = {download_base_url}/documents/download?doc={guid}`` — the
+  download endpoint of ``b2bsync serve``, which streams the file from 1C once the link carries
+  the user, expiry and signature the cabinet adds per user (the module's ``DocumentLinks``
+  helper); ``UF_FILE_ID`` cleared;
 - ``attach``: the PDF base64 in ``UF_FILE_ID`` (``{"fileData": [name, b64]}``), ``UF_EXTERNAL_URL``
   cleared; a file over ``max_attach_bytes`` falls back to a link (noted in ``attach_fallback``);
 - ``upload``: the PDF written atomically under ``upload_dir`` (see :mod:`._files`),
@@ -231,7 +233,7 @@ class _Run:
 
     def _link(self, guid: str) -> str | None:
         base = self.cfg.download_base_url
-        return f"{base.rstrip('/')}/documents/{guid}" if base else None
+        return f"{base.rstrip('/')}/documents/download?doc={guid}" if base else None
 
     # --- per company ----------------------------------------------------------------------
 

@@ -38,18 +38,24 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
-        lines = [proc.stdout.readline().strip() for _ in range(7)]
+        lines = [proc.stdout.readline().strip() for _ in range(10)]
         assert url.startswith("http://127.0.0.1:")
         assert url.endswith("/rest/1/s4ndb0xs3cr3t/")
         assert lines[0] == f"B2BSYNC_BITRIX__WEBHOOK_URL={url}"
         assert lines[1] == "B2BSYNC_BITRIX__RATE_LIMIT=standard"
         assert lines[2] == "B2BSYNC_ONEC__KIND=http"
         assert lines[3].startswith("B2BSYNC_ONEC__URL=http://127.0.0.1:")
-        assert {line.split("=")[0] for line in lines[4:]} == {
+        assert {line.split("=")[0] for line in lines[4:7]} == {
             "B2BSYNC_ONEC__USERNAME",
             "B2BSYNC_ONEC__PASSWORD",
             "B2BSYNC_ONEC__TIMEZONE",
         }
+        assert lines[7].startswith("B2BSYNC_WEB__SECRET=")
+        assert len(lines[7]) >= len("B2BSYNC_WEB__SECRET=") + 32
+        assert lines[8:] == [
+            "B2BSYNC_WEB__PUBLIC_URL=http://127.0.0.1:8480",
+            "B2BSYNC_SYNC__DOWNLOAD_BASE_URL=http://127.0.0.1:8480",
+        ]
         assert env_file.read_text().splitlines() == lines
         env = dict(os.environ)
         env.update(line.split("=", 1) for line in lines)
@@ -64,6 +70,8 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         )
         assert "✓ site reachable, webhook accepted" in doctor.stdout
         assert "✓ bridge module" in doctor.stdout
+        assert "✓ shared secret" in doctor.stdout
+        assert "✓ module addresses: links and pings go to http://127.0.0.1:8480" in doctor.stdout
         assert "✗ schema in sync" in doctor.stdout
         assert doctor.returncode == 1
         onec = subprocess.run(
