@@ -5,9 +5,11 @@ The cabinet counts a user's unread notifications as the rows of ``b2b_notificati
 same count over REST, for checks and tests. The outbox never sends ``UF_IS_READ``: a new row gets
 the field's default — 0 on a real site, where booleans are never NULL — and a resent row keeps
 what the user did. So the count asks for "not 1", which is 0 there and also counts a row whose
-flag was never written (``!`` matches NULL in the bridge's filters). Read rows older than the configured age are deleted
-by :func:`prune_read` (rows are never deleted while unread); the outbox keeps its own record of
-what was delivered, so a pruned row is never delivered again.
+flag was never written (``!`` matches NULL in the bridge's filters).
+
+Read rows older than the configured age are deleted by :func:`prune_read` (rows are never
+deleted while unread); the outbox keeps its own record of what was delivered, so a pruned row
+is never delivered again.
 """
 
 from __future__ import annotations

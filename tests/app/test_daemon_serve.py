@@ -59,7 +59,8 @@ async def test_run_serve_wakes_its_own_watchers(tmp_path: Path):
             await _eventually(lambda: len(tables.watch_states()) == 3)
             await cab.bitrix.sale.order_update(order, {"statusId": "F"})
             assert [(p.block, p.status) for p in site.bridge.pings] == [("b2b_order_events", 202)]
-            await _eventually(lambda: any(r["UF_USER_ID"] == buyer for r in cab.bell()))
+            bell = cab.bell
+            await _eventually(lambda b=buyer, rows=bell: any(r["UF_USER_ID"] == b for r in rows()))
         finally:
             stop.set()
             outcomes = await asyncio.wait_for(daemon, 30)
