@@ -85,6 +85,15 @@ async def download(request: Request) -> Response:
     except Unavailable as exc:
         log.warning("http.download.unavailable", side="bitrix", error=str(exc))
         return _page(request, state, 503, "unavailable")
+    if request.method == "HEAD":  # what a GET would be, without asking 1C for the file
+        return Response(
+            status_code=200,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": content_disposition(grant),
+                "Cache-Control": "no-store",
+            },
+        )
     if state.onec is None:
         log.warning("http.download.unavailable", side="1c", error="no 1C source is configured")
         return _page(request, state, 503, "unavailable")

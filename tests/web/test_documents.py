@@ -39,6 +39,15 @@ async def test_a_signed_link_streams_the_pdf(web: Web):
     assert disposition.isascii()
 
 
+async def test_head_answers_without_fetching_the_file(web: Web):
+    row = web.document(0)
+    requests = sum(web.cab.world.onec.requests.values())
+    response = await web.client.head(web.link(row["ID"], web.cab.user(0, "owner")))
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert sum(web.cab.world.onec.requests.values()) == requests
+
+
 async def test_the_link_may_name_the_document_by_its_1c_guid(web: Web):
     row = web.document(0)
     accountant = web.cab.user(0, "accountant")
