@@ -13,8 +13,8 @@
    process): MB/s, and the server's peak RSS before and after (constant memory: the file is
    never held whole).
 
-    python bench/outbox.py --quick   # 4,000 notifications, 10 + 4 samples, 200 MB: ~2 min
-    python bench/outbox.py           # 10,000 notifications for 1,000 users, 30 + 8 samples
+    python bench/outbox.py --quick   # 4,000 notifications, 10 + 6 samples, 200 MB: ~1 min
+    python bench/outbox.py           # 10,000 notifications for 1,000 users, 30 + 10 samples
 
 The last line repeats the figures as key=value pairs.
 """
@@ -26,6 +26,7 @@ import asyncio
 import json
 import math
 import os
+import random
 import signal
 import socket
 import statistics
@@ -284,10 +285,15 @@ def bench_latency(
 
         counted = [fakes.ask("stats")["bell"]]
 
-        async def measure(count: int, first: int, wait: float) -> list[float]:
+        rng = random.Random(5)
+
+        async def measure(count: int, first: int, wait: float, spread: float) -> list[float]:
+            """``spread``: a random pause before each change, so that without the ping the
+            changes fall anywhere in the poll interval (not just after a poll)."""
             out = []
             async with bitrix_client(settings.bitrix) as client:
                 for i in range(count):
+                    await asyncio.sleep(rng.uniform(0, spread))
                     order = orders[(first + i) % len(orders)]
                     current = (await client.sale.order_get(order)).get("statusId")
                     started = await change(client, order, "N" if current == "F" else "F")
@@ -298,10 +304,10 @@ def bench_latency(
                     out.append(answer["at"] - started)
             return out
 
-        with_ping = asyncio.run(measure(samples, 0, 30))
+        with_ping = asyncio.run(measure(samples, 0, 30, 0.2))
         pings = fakes.ask("pings")
         fakes.ask("option sidecar_url -")
-        without = asyncio.run(measure(quiet_samples, samples, interval * 2 + 30))
+        without = asyncio.run(measure(quiet_samples, samples, interval * 2 + 30, interval))
     finally:
         if daemon is not None:
             stop(daemon)
@@ -417,7 +423,7 @@ def main() -> None:
     count = args.notifications or (4000 if args.quick else 10_000)
     users = args.users or (400 if args.quick else 1000)
     samples = args.samples or (10 if args.quick else 30)
-    quiet, interval = (4, 3) if args.quick else (8, 15)
+    quiet, interval = (6, 3) if args.quick else (10, 15)
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
