@@ -95,7 +95,7 @@ class Directory:
             return []
         return [item.unwrap() for item in await self.bitrix.batch(commands)]
 
-    # members -------------------------------------------------------------------------------
+    # members
     async def enum_codes(self, block: str, field: str) -> dict[int, str]:
         """An enumeration field's item IDs → their ``XML_ID``s (empty when the block or the
         field is missing)."""
@@ -165,7 +165,7 @@ class Directory:
             out.append(rows)
         return out
 
-    # companies -----------------------------------------------------------------------------
+    # companies
     async def companies(self, ids: Iterable[int]) -> dict[int, Company | None]:
         wanted = sorted({i for i in ids if i not in self._companies})
         if wanted:
@@ -186,7 +186,7 @@ class Directory:
     async def company(self, company_id: int) -> Company | None:
         return (await self.companies([company_id]))[company_id]
 
-    # users ---------------------------------------------------------------------------------
+    # users
     async def languages(self) -> set[str]:
         if not self._languages:
             info = await self.bitrix.bridge.info()
@@ -222,7 +222,7 @@ class Directory:
     async def recipient(self, user_id: int) -> Recipient | None:
         return (await self.recipients([user_id]))[user_id]
 
-    # orders --------------------------------------------------------------------------------
+    # orders
     async def orders(self, ids: Iterable[int]) -> dict[int, Order | None]:
         """Orders with their company (the ``B2B_COMPANY_ID`` property value)."""
         wanted = sorted({i for i in ids if i not in self._orders})

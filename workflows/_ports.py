@@ -89,7 +89,7 @@ class WatchState:
 
 
 class WorkflowStore(Protocol):
-    # outbox --------------------------------------------------------------------------------
+    # outbox
     def enqueue(self, notifications: Sequence[Notification]) -> int:
         """Store new notifications (one delivery per channel, due now); known keys are
         ignored. Returns how many were new."""
@@ -117,7 +117,7 @@ class WorkflowStore(Protocol):
         """Forget notifications whose every channel was delivered before ``before``."""
         ...
 
-    # watchers ------------------------------------------------------------------------------
+    # watchers
     def watch_cursor(self, watcher: str) -> int | None: ...
 
     def advance(
@@ -138,7 +138,7 @@ class WorkflowStore(Protocol):
         """The watchers asked for since the last call, forgetting the requests."""
         ...
 
-    # the facts journal (written by the sync jobs through the application) ------------------
+    # the facts journal (written by the sync jobs through the application)
     def facts_after(self, after: int, limit: int) -> list[Fact]: ...
 
     def newest_fact(self) -> int:

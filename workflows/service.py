@@ -119,7 +119,7 @@ class WorkflowService:
         )
         return PolicyContext(directory, self.config.watch, self.clock())
 
-    # single steps --------------------------------------------------------------------------
+    # single steps
     async def poll(self, name: str | None = None) -> list[PollResult]:
         """Poll one watcher, or all of them in order."""
         await self.start()
@@ -144,7 +144,7 @@ class WorkflowService:
         log.info("outbox.pruned", read_rows=pruned, delivered=forgotten)
         return pruned, forgotten
 
-    # the daemon loop -----------------------------------------------------------------------
+    # the daemon loop
     async def run(self, stop: asyncio.Event) -> None:
         tasks = [
             asyncio.create_task(self._watch(watcher, stop), name=f"watch-{watcher.name}")

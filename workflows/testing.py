@@ -51,7 +51,7 @@ class MemoryWorkflowStore:
         self.wakes: set[str] = set()
         self.calls: Counter[str] = Counter()
 
-    # outbox ------------------------------------------------------------------------------
+    # outbox
     def enqueue(self, notifications: Sequence[Notification]) -> int:
         self.calls["enqueue"] += 1
         return self._enqueue(notifications)
@@ -160,7 +160,7 @@ class MemoryWorkflowStore:
                 gone += 1
         return gone
 
-    # watchers ----------------------------------------------------------------------------
+    # watchers
     def watch_cursor(self, watcher: str) -> int | None:
         state = self.cursors.get(watcher)
         return None if state is None else state.cursor
@@ -190,7 +190,7 @@ class MemoryWorkflowStore:
         taken, self.wakes = self.wakes, set()
         return taken
 
-    # facts -------------------------------------------------------------------------------
+    # facts
     def add_fact(self, kind: str, key: str, data: Mapping[str, Any], at: datetime) -> bool:
         """What the application's fact sink does for a job: a new key gets the next id."""
         if any(f.key == key for f in self.facts):

@@ -86,7 +86,7 @@ class WatchTables:
                 conn.execute(delete(watch_wakeups).where(watch_wakeups.c.watcher.in_(names)))
         return names
 
-    # the facts journal -----------------------------------------------------------------------
+    # the facts journal
     def record_facts(self, facts: Sequence[JobFact]) -> None:
         if not facts:
             return
