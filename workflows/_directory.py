@@ -1,9 +1,11 @@
 """What the policies look up on the site: members, companies, users, orders, status names.
 
-A :class:`Directory` lives for one poll: every lookup is made once, in batches (50 ids a
-command, every command of a lookup in one ``batch``), and remembered until the poll ends — a
-change made between two polls is seen by the next one. Roles are enumeration item IDs on the
-site; they are read back as their ``XML_ID`` (``owner`` …) from the field's list.
+A :class:`Directory` lives for one poll (or one download): every lookup is made once, in
+batches (50 ids a command, every command of a lookup in one ``batch``), and remembered until
+the poll ends — a change made between two polls is seen by the next one. Roles and document
+types are enumeration item IDs on the site, read back as their ``XML_ID`` (``owner`` …) from the
+field's list; an item's ID never changes, so that mapping may be shared between directories
+(``enums``) and is read again only when a row names an ID it does not hold.
 """
 
 from __future__ import annotations
@@ -78,7 +80,12 @@ class Order:
 
 class Directory:
     def __init__(
-        self, bitrix: BitrixClient, *, default_language: str = "ru", languages: Iterable[str] = ()
+        self,
+        bitrix: BitrixClient,
+        *,
+        default_language: str = "ru",
+        languages: Iterable[str] = (),
+        enums: dict[tuple[str, str], dict[int, str]] | None = None,
     ) -> None:
         self.bitrix = bitrix
         self.default_language = default_language
@@ -87,7 +94,7 @@ class Directory:
         self._companies: dict[int, Company | None] = {}
         self._users: dict[int, Recipient | None] = {}
         self._orders: dict[int, Order | None] = {}
-        self._enums: dict[tuple[str, str], dict[int, str]] = {}
+        self._enums = enums if enums is not None else {}
         self._statuses: dict[str, dict[str, str]] = {}
 
     async def _batch(self, commands: Sequence[Command]) -> list[Any]:
@@ -96,11 +103,13 @@ class Directory:
         return [item.unwrap() for item in await self.bitrix.batch(commands)]
 
     # members
-    async def enum_codes(self, block: str, field: str) -> dict[int, str]:
+    async def enum_codes(
+        self, block: str, field: str, *, need: int | None = None
+    ) -> dict[int, str]:
         """An enumeration field's item IDs → their ``XML_ID``s (empty when the block or the
-        field is missing)."""
+        field is missing); read again when ``need`` is an ID the known mapping lacks."""
         key = (block, field)
-        if key not in self._enums:
+        if key not in self._enums or (need is not None and need not in self._enums[key]):
             found = await self.bitrix.bridge.hlblock_get(block)
             codes: dict[int, str] = {}
             if found is not None:
@@ -124,7 +133,10 @@ class Directory:
                     company, user = _int(row.get("UF_COMPANY_ID")), _int(row.get("UF_USER_ID"))
                     if company is None or user is None:
                         continue
-                    role = roles.get(_int(row.get("UF_ROLE")) or 0, "")
+                    role_id = _int(row.get("UF_ROLE")) or 0
+                    if role_id not in roles:
+                        roles = await self.enum_codes(MEMBERS, "UF_ROLE", need=role_id)
+                    role = roles.get(role_id, "")
                     active = str(row.get("UF_ACTIVE")) in ("1", "True", "true", "Y")
                     self._members.setdefault(company, []).append(
                         Member(company, user, role, active)

@@ -148,7 +148,8 @@ async def authorize_download(directory: Directory, reference: str, user_id: int)
         member = await directory.membership(company_id, user_id) if company_id else None
         if member is None or not member.may(Capability.view_documents):
             raise NotAllowed("this account may not download the company's documents")
-        types = await directory.enum_codes(DOCUMENTS, "UF_DOC_TYPE")
+        type_id = _int(row.get("UF_DOC_TYPE")) or 0
+        types = await directory.enum_codes(DOCUMENTS, "UF_DOC_TYPE", need=type_id)
     except FatalError as exc:
         raise Unavailable(f"the store refused b2bsync's request: {exc}") from exc
     except BitrixError as exc:
@@ -158,7 +159,7 @@ async def authorize_download(directory: Directory, reference: str, user_id: int)
         document_id=int(row["ID"]),
         guid=str(row.get("UF_XML_ID") or "").lower(),
         number=str(row.get("UF_NUMBER") or ""),
-        type=types.get(_int(row.get("UF_DOC_TYPE")) or 0, ""),
+        type=types.get(type_id, ""),
         company_id=company_id,
         user_id=user_id,
     )

@@ -98,6 +98,7 @@ class WorkflowService:
         self.watchers = watchers if watchers is not None else build_watchers(bitrix, store)
         self.deliverer = Deliverer(bitrix, store, clock, self.config.delivery)
         self._languages: set[str] = set()
+        self._enums: dict[tuple[str, str], dict[int, str]] = {}
         self._started = False
 
     async def start(self) -> None:
@@ -116,6 +117,7 @@ class WorkflowService:
             self.bitrix,
             default_language=self.config.watch.default_language,
             languages=self._languages,
+            enums=self._enums,
         )
         return PolicyContext(directory, self.config.watch, self.clock())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
@@ -76,7 +77,8 @@ def list_cmd(
         tables = SqlWorkflowStore(store)
         now = store.now()
         stats = tables.outbox_stats()
-        entries = tables.due(now.replace(year=9999), 10_000) if pending else tables.parked()
+        later = now + timedelta(days=36_500)  # every waiting delivery, due or not yet
+        entries = tables.due(later, 10_000) if pending else tables.parked()
     summary = {
         "pending": stats.pending,
         "parked": stats.parked,

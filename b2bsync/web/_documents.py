@@ -76,7 +76,8 @@ async def download(request: Request) -> Response:
         log.warning("http.download.refused", reason="link invalid")
         return _page(request, state, 403, "link_invalid")
     try:
-        grant = await authorize_download(Directory(state.bitrix), link.document_id, link.user_id)
+        directory = Directory(state.bitrix, enums=state.enums)
+        grant = await authorize_download(directory, link.document_id, link.user_id)
     except NotFound:
         return _page(request, state, 404, "not_found")
     except NotAllowed:

@@ -55,6 +55,8 @@ class AppState:
     replays: ReplayCache
     counters: Counters = field(default_factory=Counters)
     health: dict[str, Any] = field(default_factory=dict)
+    #: enumeration item IDs → XML_IDs, shared by every request's directory (they never change)
+    enums: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
 
 
 def app_state(request: Request) -> AppState:

@@ -194,3 +194,19 @@ async def test_unknown_paths_and_methods_are_short_pages(web: Web):
     assert "404 · page_not_found" in _page(response)
     response = await web.client.post("/documents/download")
     assert response.status_code == 405
+
+
+async def test_a_download_costs_two_site_requests_once_warm(web: Web):
+    """The document row, and the company's memberships (one batch); document types are read
+    once per process (an enumeration item's ID never changes)."""
+    row = web.document(0)
+    owner = web.cab.user(0, "owner")
+    stats = web.cab.world.app.stats
+    first = stats.http_requests
+    assert (await web.client.get(web.link(row["ID"], owner))).status_code == 200
+    cold = stats.http_requests - first
+    second = stats.http_requests
+    assert (await web.client.get(web.link(row["ID"], owner))).status_code == 200
+    warm = stats.http_requests - second
+    assert warm == 2
+    assert cold == warm + 4  # roles and document types: block and fields, once each
