@@ -14,7 +14,10 @@ REDACTED = "***"
 _SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|authorization|api_key|auth)$", re.I)
 # The webhook secret is the path segment after the user id: /rest/<user_id>/<secret>/
 _WEBHOOK_PATH = re.compile(r"(/rest/\d+/)[^/\s\"'?]+")
-_TOKEN_PARAM = re.compile(r"((?:auth|access_token|refresh_token|client_secret)=)[^&\s\"']+", re.I)
+# ``sig=`` is a signed download link's signature: whoever holds the link holds the document
+_TOKEN_PARAM = re.compile(
+    r"((?:auth|access_token|refresh_token|client_secret|sig)=)[^&\s\"']+", re.I
+)
 
 
 class Redactor:

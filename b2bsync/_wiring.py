@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -18,11 +20,17 @@ from bitrix_client import (
     RetryPolicy,
     WebhookAuth,
 )
+from onec_client import HttpServiceConfig, OneCSource, SoapConfig, SourceConfig, open_source
+from onec_client import RetryPolicy as OneCRetryPolicy
+from workflows import DeliveryConfig, ServiceConfig, WatchConfig
 
 from ._errors import ConfigError
 from ._logging import REDACTOR
 from ._tokens import TokenFile
-from .settings import BitrixSettings, RateLimitProfile
+from .settings import BitrixSettings, RateLimitProfile, Settings
+from .store import SqlWorkflowStore, Store
+from .web import MIN_SECRET, WebConfig, WebDeps
+from .web._config import OpenBitrix, OpenOneC
 
 
 def rate_limit_of(settings: BitrixSettings) -> RateLimit | None:
@@ -98,3 +106,90 @@ def bitrix_client(
             auth.base_url, common["rate_limit"], settings.max_concurrency
         )
     return BitrixClient(auth, **common)
+
+
+def web_config(settings: Settings) -> WebConfig:
+    """The HTTP app's config; :class:`ConfigError` without the shared secret."""
+    secret = settings.web.secret
+    if secret is None:
+        raise ConfigError(
+            "web.secret is not set: set B2BSYNC_WEB__SECRET to the bridge module's shared "
+            f"signing secret (at least {MIN_SECRET} characters)"
+        )
+    REDACTOR.add(secret.get_secret_value())
+    return WebConfig(
+        secret=secret.get_secret_value(),
+        event_window=settings.web.event_window,
+        retry_after=settings.web.retry_after,
+        language=settings.watch.default_language,
+    )
+
+
+def service_config(settings: Settings) -> ServiceConfig:
+    """The workflows service (watchers, outbox) from ``[watch]``, ``[outbox]`` and the status
+    codes of ``[bitrix]``."""
+    watch, outbox = settings.watch, settings.outbox
+    bitrix = settings.bitrix
+    return ServiceConfig(
+        poll_every=watch.interval,
+        wake_check=watch.wake_check,
+        prune_read_after=outbox.prune_read_after,
+        keep_delivered=outbox.keep_delivered,
+        delivery=DeliveryConfig(
+            rows_per_request=outbox.rows_per_request,
+            in_flight=outbox.in_flight,
+            first_retry=outbox.first_retry,
+            max_retry=outbox.max_retry,
+            max_attempts=outbox.max_attempts,
+        ),
+        watch=WatchConfig(
+            cabinet_url=watch.cabinet_url,
+            default_language=watch.default_language,
+            approval_statuses=frozenset(
+                {bitrix.status_pending, bitrix.status_approved, bitrix.status_rejected}
+            ),
+            site_timezone=ZoneInfo(settings.sync.site_timezone),
+        ),
+    )
+
+
+def onec_for_downloads(settings: Settings) -> SourceConfig:
+    """The 1C source for downloads: a browser is waiting, so at most two attempts, quickly."""
+    config = settings.onec.source_config()
+    if isinstance(config, HttpServiceConfig | SoapConfig):
+        retry = OneCRetryPolicy(attempts=min(2, config.retry.attempts), initial_wait=0.5)
+        return config.model_copy(update={"retry": retry})
+    return config
+
+
+def web_deps(
+    settings: Settings,
+    store: Store,
+    *,
+    bitrix: OpenBitrix | None = None,
+    bitrix_transport: httpx.AsyncBaseTransport | None = None,
+    onec_transport: httpx.AsyncBaseTransport | None = None,
+    wake: Callable[[str], bool] | None = None,
+) -> WebDeps:
+    """What the HTTP app needs: the Bitrix client (its own, or the daemon's shared one), a 1C
+    source tuned for waiting browsers (none without ``[onec]``), the stores, who to wake."""
+
+    def own_bitrix() -> BitrixClient:
+        return bitrix_client(settings.bitrix, transport=bitrix_transport)
+
+    onec: OpenOneC | None = None
+    if settings.onec.configured:
+        source = onec_for_downloads(settings)
+
+        def onec_source() -> OneCSource:
+            return open_source(source, transport=onec_transport)
+
+        onec = onec_source
+    return WebDeps(
+        bitrix=bitrix or own_bitrix,
+        onec=onec,
+        store=store,
+        workflows=SqlWorkflowStore(store),
+        wake=wake,
+        clock=store.now,
+    )

@@ -1,17 +1,23 @@
-"""``b2bsync run``: every sync job on its interval, in one process, until SIGTERM.
+"""``b2bsync run``: every sync job on its interval, the workflows, and optionally the HTTP app,
+in one process, until SIGTERM.
 
 APScheduler (3.x, asyncio) fires each job on the intervals of ``[schedule]``; a job never runs
-twice at once here (``max_instances=1``) nor beside a one-shot or another host (its lease). One
-Bitrix client is shared by every job, so the process keeps to one rate-limit bucket. On stop the
-scheduler fires nothing new and the running job finishes its current company and checkpoints.
-Each run takes its leases under its own holder name (and fencing numbers), so two runs of this
+twice at once here (``max_instances=1``) nor beside a one-shot or another host (its lease). Each
+run takes its leases under its own holder name (and fencing numbers), so two runs of this
 process that share a job (``all`` and ``orders`` for an XML drop) exclude each other as two
-hosts would, and a run that loses its lease stops alone.
+hosts would, and a run that loses its lease stops alone. Beside the jobs run the workflows
+(:mod:`b2bsync.watching`: watchers every ``watch.interval``, the outbox, pruning — under their
+own lease) and, with ``--serve``, the HTTP app, whose pings wake this process's watchers
+directly. One Bitrix client is shared by all of them, so the process keeps to one rate-limit
+bucket. On stop the scheduler fires nothing new, the running job finishes its current company
+and checkpoints, the watchers finish their poll and the server its requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
@@ -20,12 +26,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from onec_client import open_source
+from workflows import Wakeups
 
 from ._progress import JsonLinesProgress
-from ._wiring import bitrix_client
-from .runner import NEEDS_ONEC, Clients, RunOutcome, run_jobs
+from ._wiring import bitrix_client, web_config, web_deps
+from .runner import NEEDS_ONEC, Clients, RunOutcome, holder_id, run_jobs
 from .settings import Settings
 from .store import Store
+from .watching import run_workflows
+from .web import create_app, serve
 
 log = structlog.get_logger("b2bsync")
 
@@ -64,8 +73,12 @@ async def run_daemon(
     *,
     clients: Clients | None = None,
     first_run_delay: float = 0.0,
+    watch: bool = True,
+    serve_on: socket.socket | None = None,
 ) -> list[RunOutcome]:
-    """Run until ``stop`` is set; returns every run's outcome (for tests and the exit code)."""
+    """Run until ``stop`` is set; returns every run's outcome (for tests and the exit code).
+
+    ``watch`` runs the workflows; ``serve_on`` (a bound socket) serves the HTTP app on it."""
     plan = intervals(settings)
     outcomes: list[RunOutcome] = []
     running: set[asyncio.Task[None]] = set()
@@ -79,6 +92,28 @@ async def run_daemon(
             shared.onec = await stack.enter_async_context(
                 open_source(settings.onec.source_config(), transport=shared.onec_transport)
             )
+        bitrix = shared.bitrix
+        wakeups = Wakeups()
+        services: list[asyncio.Task[None]] = []
+        if watch:
+            services.append(
+                asyncio.create_task(
+                    run_workflows(
+                        settings, store, bitrix, stop, holder=holder_id(), wakeups=wakeups
+                    ),
+                    name="workflows",
+                )
+            )
+        if serve_on is not None:
+            deps = web_deps(
+                settings,
+                store,
+                bitrix=lambda: contextlib.nullcontext(bitrix),
+                onec_transport=shared.onec_transport,
+                wake=wakeups.wake if watch else None,
+            )
+            app = create_app(web_config(settings), deps)
+            services.append(asyncio.create_task(serve(app, serve_on, stop), name="serve"))
 
         async def body(job: str) -> None:
             outcomes.extend(
@@ -116,13 +151,28 @@ async def run_daemon(
                 next_run_time=start + timedelta(seconds=offset),
             )
         scheduler.start()
-        log.info("daemon.started", jobs=plan)
+        log.info("daemon.started", jobs=plan, watch=watch, serve=bool(serve_on))
         try:
-            await stop.wait()
+            await _until_stop_or_failure(stop, services)
         finally:
             scheduler.shutdown(wait=False)
+            stop.set()
             if running:
                 log.info("daemon.stopping", running=len(running))
                 await asyncio.gather(*list(running), return_exceptions=True)
+            failures = await asyncio.gather(*services, return_exceptions=True)
+            for failure in failures:
+                if isinstance(failure, BaseException):
+                    log.error("daemon.service_failed", error=f"{type(failure).__name__}: {failure}")
     log.info("daemon.stopped", runs=len(outcomes))
     return outcomes
+
+
+async def _until_stop_or_failure(stop: asyncio.Event, services: list[asyncio.Task[None]]) -> None:
+    """Wait for ``stop``; a service that ends by itself (the server failed to bind or start)
+    ends the daemon too."""
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([stopping, *services], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()

@@ -50,7 +50,8 @@ def _settings(box: Sandbox, state_dir: Path) -> Settings:
             "password": env["B2BSYNC_ONEC__PASSWORD"],
         },
         state={"url": f"sqlite:///{state_dir / 'b2bsync.sqlite3'}"},
-        sync={"download_base_url": "https://shop.example.ru/b2bsync", "overdue_limit": 50000},
+        sync={"download_base_url": env["B2BSYNC_SYNC__DOWNLOAD_BASE_URL"], "overdue_limit": 50000},
+        web={"secret": env["B2BSYNC_WEB__SECRET"], "public_url": env["B2BSYNC_WEB__PUBLIC_URL"]},
     )
 
 

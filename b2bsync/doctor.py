@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import stat
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from bitrix_client import (
     BitrixError,
     BridgeIncompatibleError,
     InsufficientScopeError,
+    MethodNotFoundError,
     RetryableError,
     status_id_problem,
 )
@@ -26,6 +29,7 @@ from ._wiring import bitrix_client
 from .schema import schema_config
 from .settings import Settings
 from .store._url import parse_store_url
+from .web import probe_signature
 
 REQUIRED_SCOPES = ("sale", "b2bsync")
 
@@ -58,6 +62,7 @@ class DoctorState:
     authenticated: bool = False
     scopes: set[str] = field(default_factory=set)
     bridge: dict[str, Any] | None = None
+    link_info: dict[str, Any] | None = None
 
 
 CheckFn = Callable[[BitrixClient, Settings, DoctorState], Awaitable[Check | None]]
@@ -255,7 +260,91 @@ def file_permissions(
     return [Check("file permissions", True, f"owner only ({len(files)} files)")]
 
 
-CHECKS: list[CheckFn] = [_reachable, _scopes, _bridge, _languages, _person_types, _schema]
+_MODULE_SETTINGS = "Settings → Module settings → b2bsync bridge"
+
+
+async def _shared_secret(
+    client: BitrixClient, settings: Settings, state: DoctorState
+) -> Check | None:
+    """The module and b2bsync hold the same shared secret: the module signs a probe link
+    (``b2bsync.link.info``) and b2bsync checks the signature with its own secret — the secret
+    itself never crosses the wire."""
+    if state.bridge is None:
+        return None
+    secret = settings.web.secret
+    if secret is None:
+        return Check(
+            "shared secret",
+            False,
+            "web.secret is not set",
+            "set B2BSYNC_WEB__SECRET to the module's shared signing secret "
+            f"({_MODULE_SETTINGS}); needed for document links and pings",
+        )
+    nonce = secrets.token_urlsafe(16)
+    try:
+        info = await client.bridge.link_info(nonce)
+    except MethodNotFoundError:
+        return Check(
+            "shared secret",
+            False,
+            "the bridge module has no b2bsync.link.info",
+            "install this version's bridge/b2bsync.bridge over the old one and run Install again",
+        )
+    except BitrixError as exc:
+        return Check("shared secret", False, str(exc), "see the site's error log")
+    state.link_info = info
+    signature = info.get("SIGNATURE")
+    if not signature:
+        return Check(
+            "shared secret",
+            False,
+            "the module has no secret",
+            f"enter web.secret as the shared signing secret in {_MODULE_SETTINGS}",
+        )
+    if not hmac.compare_digest(str(signature), probe_signature(secret.get_secret_value(), nonce)):
+        return Check(
+            "shared secret",
+            False,
+            "the module signs with another secret than web.secret",
+            f"enter the same value in {_MODULE_SETTINGS} and in B2BSYNC_WEB__SECRET",
+        )
+    pings = info.get("EVENTS_URL") or "off"
+    return Check("shared secret", True, f"the module signs links with web.secret; pings: {pings}")
+
+
+async def _addresses(client: BitrixClient, settings: Settings, state: DoctorState) -> Check | None:
+    """Where the module sends browsers and pings, against ``web.public_url``."""
+    public = settings.web.public_url
+    info = state.link_info
+    if info is None or public is None:
+        return None
+    wanted = {"BASE_URL": f"{public}/documents/download", "EVENTS_URL": f"{public}/events"}
+    wrong = [
+        f"{key} is {repr(info[key]) if info.get(key) else 'empty'}, expected {value!r}"
+        for key, value in wanted.items()
+        if info.get(key) != value
+    ]
+    if wrong:
+        return Check(
+            "module addresses",
+            False,
+            "; ".join(wrong),
+            f"in {_MODULE_SETTINGS}: download address {wanted['BASE_URL']}, "
+            f"b2bsync address {public}",
+        )
+    return Check("module addresses", True, f"links and pings go to {public}")
+
+
+CHECKS: list[CheckFn] = [
+    _reachable,
+    _scopes,
+    _bridge,
+    _shared_secret,
+    _addresses,
+    _languages,
+    _person_types,
+    _schema,
+]
 
 
 async def run_doctor(

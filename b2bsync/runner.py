@@ -5,8 +5,10 @@ background by :class:`~b2bsync._lease_keeper.LeaseKeeper`), so two runs of one j
 one-shot and the daemon, or two hosts sharing a PostgreSQL store — never overlap; ``all`` takes
 every lease it needs at once or none. Every checkpoint and every write to Bitrix is fenced by
 the lease's generation: a run that lost its lease writes nothing more and ends ``failed``. A run
-records its start, end, counts and errors. SIGTERM sets ``stop``: the running job finishes the
-company it is on, checkpoints, and the run ends as ``stopped``.
+records its start, end, counts and errors; what a job learns for the workflows (a document
+ready, a company blocked) goes to the facts journal in the same store, through the same fence.
+SIGTERM sets ``stop``: the running job finishes the company it is on, checkpoints, and the run
+ends as ``stopped``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from ._errors import B2BSyncError, UsageError
 from ._lease_keeper import LeaseKeeper, LeaseTiming
 from ._wiring import bitrix_client
 from .settings import Settings
-from .store import LeaseLost, Store
+from .store import LeaseLost, SqlWorkflowStore, Store
 
 log = structlog.get_logger("b2bsync")
 
@@ -224,8 +226,16 @@ async def _run_one(
 ) -> RunOutcome:
     run_id = store.start_run(job, keeper.fence.holder)
     reporter = progress(job) if progress else None
-    # the job checkpoints through the fenced view; the run record itself is the runner's
-    ctx = JobContext(bitrix=bitrix, onec=onec, store=keeper.store, config=config, stop=stop)
+    # the job checkpoints (and records its facts) through the fenced view; the run record
+    # itself is the runner's
+    ctx = JobContext(
+        bitrix=bitrix,
+        onec=onec,
+        store=keeper.store,
+        config=config,
+        stop=stop,
+        facts=SqlWorkflowStore(keeper.store),  # facts the workflows' watcher picks up
+    )
     if reporter is not None:
         ctx.progress = reporter
     reason = ""

@@ -57,6 +57,7 @@ class SandboxOptions:
     onec_port: int = 0
     onec_kind: str = "http"
     documents: int = 8
+    serve_url: str = "http://127.0.0.1:8480"
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Sandbox:
     site: FakeSite = field(init=False)
     store: StoreSeed = field(init=False)
     secret: str = field(init=False)
+    web_secret: str = field(init=False)
     _servers: list[LoopbackServer] = field(default_factory=list, init=False)
     _onec_server: LoopbackFake | None = field(default=None, init=False)
     bitrix_url: str = field(default="", init=False)
@@ -88,6 +90,13 @@ class Sandbox:
         )
         self.site = self.world.site
         self.site.bridge_installed = opts.bridge
+        # the module's settings page, filled in as the README says: links and pings to serve
+        self.web_secret = secrets.token_urlsafe(32)
+        self.site.bridge.options.update(
+            link_secret=self.web_secret,
+            link_base_url=f"{opts.serve_url.rstrip('/')}/documents/download",
+            sidecar_url=opts.serve_url.rstrip("/"),
+        )
         self.store = self.world.shop
         self.app = self.world.app
         self.onec_fake = self.world.onec
@@ -113,6 +122,7 @@ class Sandbox:
 
     def env(self) -> dict[str, str]:
         """The settings that point b2bsync at this sandbox."""
+        serve_url = self.options.serve_url.rstrip("/")
         env = {
             "B2BSYNC_BITRIX__WEBHOOK_URL": self.bitrix_url,
             "B2BSYNC_BITRIX__RATE_LIMIT": self.options.rate_limit,
@@ -120,6 +130,13 @@ class Sandbox:
         if self.onec is not None:
             lines = self.onec.env_lines("soap" if self.options.onec_kind == "soap" else "http")
             env.update(line.partition("=")[::2] for line in lines)
+        env.update(
+            {
+                "B2BSYNC_WEB__SECRET": self.web_secret,
+                "B2BSYNC_WEB__PUBLIC_URL": serve_url,
+                "B2BSYNC_SYNC__DOWNLOAD_BASE_URL": serve_url,
+            }
+        )
         return env
 
     def env_lines(self) -> list[str]:

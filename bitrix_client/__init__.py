@@ -5,7 +5,14 @@ Errors are split by what the caller does next: :class:`RetryableError`, :class:`
 """
 
 from ._auth import Auth, OAuthAuth, OAuthTokens, SharedTokens, WebhookAuth
-from ._bridge import SUPPORTED_API, BridgeAPI, UpsertResult, bridge_not_installed, check_bridge_info
+from ._bridge import (
+    SUPPORTED_API,
+    BridgeAPI,
+    UpsertResult,
+    bridge_not_installed,
+    check_bridge_info,
+    row_outcomes,
+)
 from ._classify import classify, classify_batch_entry
 from ._client import BitrixClient, ClientStats
 from ._errors import (
@@ -88,6 +95,7 @@ __all__ = [
     "is_read",
     "is_write",
     "iso_datetime",
+    "row_outcomes",
     "status_id_problem",
     "write_guard",
 ]

@@ -6,7 +6,14 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import BridgeIncompatibleError, MethodNotFoundError, NotFoundError
+from ._classify import classify_batch_entry
+from ._errors import (
+    BitrixError,
+    BridgeIncompatibleError,
+    MethodNotFoundError,
+    NotFoundError,
+    ProtocolError,
+)
 from ._filters import build_filter
 from ._types import BatchItem, Command
 
@@ -25,6 +32,35 @@ class UpsertResult:
 
 def _upsert_result(result: Any) -> UpsertResult:
     return UpsertResult(id=int(result["ID"]), action=result["ACTION"])
+
+
+def row_outcomes(result: Any, expected: int) -> list[UpsertResult | BitrixError]:
+    """The answer of an ``item.upsert`` with ``ROWS``: per row, in order, the outcome or the
+    error the bridge reported for that row. A short or malformed answer (a bridge without
+    ``ROWS`` support) is a :class:`ProtocolError` for every row."""
+    answers = _rows(result) if isinstance(result, list | dict) else []
+    if len(answers) != expected:
+        error = ProtocolError(
+            f"b2bsync.item.upsert answered {len(answers)} outcomes for {expected} ROWS "
+            "(a bridge older than the upsert_rows feature?)",
+            method="b2bsync.item.upsert",
+        )
+        return [error] * expected
+    out: list[UpsertResult | BitrixError] = []
+    for answer in answers:
+        if answer.get("ERROR"):
+            entry = {"error": answer["ERROR"], "error_description": answer.get("ERROR_DESCRIPTION")}
+            out.append(classify_batch_entry(entry, method="b2bsync.item.upsert"))
+        elif answer.get("ID") and answer.get("ACTION") in ("added", "updated", "unchanged"):
+            out.append(_upsert_result(answer))
+        else:
+            out.append(
+                ProtocolError(
+                    f"b2bsync.item.upsert: unexpected row outcome {answer!r}",
+                    method="b2bsync.item.upsert",
+                )
+            )
+    return out
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -202,7 +238,27 @@ class BridgeAPI:
                 out.append(exc)
         return out
 
+    async def upsert_rows(
+        self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> list[UpsertResult | BitrixError]:
+        """Upsert many rows in one call (``ROWS``, up to 500); each row's outcome in order."""
+        result = await self._call(
+            "b2bsync.item.upsert",
+            {"HLBLOCK": hlblock, "KEY": list(key), "ROWS": [dict(r) for r in rows]},
+        )
+        return row_outcomes(result, len(rows))
+
     # users and mail ----------------------------------------------------------------------
+    async def recipients(self, user_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """``[{ID, EMAIL, NAME, LAST_NAME, ACTIVE, LANGUAGE_ID}]`` of up to 50 users (unknown
+        IDs are left out); ``LANGUAGE_ID`` is ``""`` when the user never chose one."""
+        return _rows(await self._call("b2bsync.recipient.list", {"IDS": list(user_ids)}))
+
+    async def link_info(self, nonce: str) -> dict[str, Any]:
+        """The module's link settings and the probe signature of ``probe-<nonce>`` (see the
+        contract README, "link.info")."""
+        return await self._call("b2bsync.link.info", {"NONCE": nonce})  # type: ignore[no-any-return]
+
     async def user_find(self, email: str) -> dict[str, Any] | None:
         return await self._call("b2bsync.user.find", {"EMAIL": email})  # type: ignore[no-any-return]
 

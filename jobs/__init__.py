@@ -17,8 +17,13 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from ._context import DocumentsRead, FileMode, JobContext, SyncConfig
 from ._ports import (
+    CREDIT_BLOCKED,
+    DOCUMENT_READY,
+    FACT_KINDS,
     FEEDS,
     CreditSeen,
+    Fact,
+    FactSink,
     IndexedOrder,
     JobResult,
     Known,
@@ -43,10 +48,15 @@ ALL_ORDER: tuple[str, ...] = ("companies", "orders", "documents", "credit")
 
 __all__ = [
     "ALL_ORDER",
+    "CREDIT_BLOCKED",
+    "DOCUMENT_READY",
+    "FACT_KINDS",
     "FEEDS",
     "JOBS",
     "CreditSeen",
     "DocumentsRead",
+    "Fact",
+    "FactSink",
     "FileMode",
     "IndexedOrder",
     "Job",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bitrix_client import BitrixClient
 from onec_client import OneCSource
 
-from ._ports import Progress, SyncStore
+from ._ports import Fact, FactSink, Progress, SyncStore
 
 
 class FileMode(StrEnum):
@@ -89,10 +89,18 @@ class _Quiet:
         return None
 
 
+class _NoFacts:
+    """Facts go nowhere (a job run without the workflows, e.g. in the jobs' own tests)."""
+
+    def record_facts(self, facts: Sequence[Fact]) -> None:
+        return None
+
+
 @dataclass
 class JobContext:
     """Everything a job touches. ``stop`` is set on SIGTERM: a job finishes the company it is
-    on, checkpoints, and returns with ``stopped=True``."""
+    on, checkpoints, and returns with ``stopped=True``. ``facts`` receives what the workflows
+    must hear about (see :class:`~jobs.FactSink`)."""
 
     bitrix: BitrixClient
     onec: OneCSource | None
@@ -100,3 +108,4 @@ class JobContext:
     config: SyncConfig = field(default_factory=SyncConfig)
     progress: Progress = field(default_factory=_Quiet)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    facts: FactSink = field(default_factory=_NoFacts)

@@ -12,6 +12,13 @@ Semantics every implementation keeps:
 - Natural keys are 1C GUIDs (companies, documents, credit) or Bitrix order ids as text (orders).
 - A quarantined record stays until a later run processes the same key successfully
   (``clear_quarantine``) or an operator retries it.
+
+:class:`FactSink` is how a job tells the workflows something people must hear about (a document
+written for the first time, a company newly blocked) without importing them: the application
+wires it to a journal the workflows' watcher reads. A job records a fact after Bitrix confirmed
+the write and *before* it remembers the record (``remember``, ``note_credit``), so a crash in
+between records it again on the next run; ``record_facts`` commits before it returns and ignores
+a key it already holds, so recording twice is harmless. The kinds are :data:`FACT_KINDS`.
 """
 
 from __future__ import annotations
@@ -23,6 +30,10 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 FEEDS = ("companies", "documents", "credit", "orders")
+#: What a job may record for the workflows (``workflows.facts`` spells the same strings).
+DOCUMENT_READY = "document.ready"
+CREDIT_BLOCKED = "credit.blocked"
+FACT_KINDS = (DOCUMENT_READY, CREDIT_BLOCKED)
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,23 @@ class SyncStore(Protocol):
     def credit_seen(self) -> list[CreditSeen]: ...
 
     def index_orders(self, orders: Sequence[IndexedOrder]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A business fact: ``kind`` (one of :data:`FACT_KINDS`), ``key`` naming the fact itself
+    (``document.ready:<guid>`` — the same fact always has the same key) and what the workflows
+    need to tell people about it."""
+
+    kind: str
+    key: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+class FactSink(Protocol):
+    def record_facts(self, facts: Sequence[Fact]) -> None:
+        """Store new facts durably (a known key is ignored); commits before returning."""
+        ...
 
 
 class Progress(Protocol):

@@ -8,7 +8,7 @@ advanced; a fatal error → the confirmed rows are still remembered, then the jo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,7 +53,10 @@ async def upsert_rows(
     block: str,
     key: Sequence[str],
     rows: Sequence[Row],
+    confirmed_hook: Callable[[list[tuple[Row, UpsertResult]]], None] | None = None,
 ) -> Written:
+    """``confirmed_hook`` sees the confirmed rows before they are remembered (a job records
+    its facts there: a crash after it only records them again)."""
     out = Written()
     if not rows:
         return out
@@ -62,10 +65,12 @@ async def upsert_rows(
     except FatalError as exc:
         raise JobFailed(f"writing {block}: {one_line(exc)}") from exc
     confirmed: list[Known] = []
+    written: list[tuple[Row, UpsertResult]] = []
     fatal: BaseException | None = None
     for row, outcome in zip(rows, outcomes, strict=True):
         if isinstance(outcome, UpsertResult):
             confirmed.append(Known(row.key, row.hash, outcome.id, row.scope, row.deleted))
+            written.append((row, outcome))
             out.ids[row.key] = outcome.id
             result.add({"unchanged": "already_current"}.get(outcome.action, outcome.action))
             continue
@@ -81,6 +86,8 @@ async def upsert_rows(
         else:
             out.failed_scopes.setdefault(row.scope, reason)
             result.add("failed")
+    if written and confirmed_hook is not None:
+        confirmed_hook(written)
     if confirmed:
         ctx.store.remember(feed, confirmed)
         ctx.store.clear_quarantine(feed, [k.key for k in confirmed])

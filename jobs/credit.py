@@ -20,6 +20,12 @@ added up. Per batch of 50 companies:
   ``UF_OVERDUE_SINCE``, ``UF_CURRENCY``, ``UF_SOURCE_AT`` (1C's as-of), and ``UF_SYNCED_AT``
   (when written; not part of the hash).
 
+A company that the last run saw unblocked (``credit_seen``) and that this run blocks is
+recorded as a ``credit.blocked`` fact through ``ctx.facts`` — keyed by the company and the
+episode (the day the overdue debt began, else the day of 1C's figures), before its new state is
+noted, so a crash in between records the same fact again. A company seen for the first time is
+not news (the first sync describes the past).
+
 Upserted on ``UF_COMPANY_ID``; the store remembers the row under the company's GUID. An
 unchanged position (same hash, month amount and block state included) is not written. Every
 processed company is noted with ``store.note_credit`` (``synced_at`` = when its row was last
@@ -48,7 +54,7 @@ from ._errors import JobFailed
 from ._frame import run_job
 from ._hash import content_hash
 from ._hl import COMPANIES, CREDIT, HlMeta
-from ._ports import CreditSeen, JobResult
+from ._ports import CREDIT_BLOCKED, CreditSeen, Fact, JobResult
 from ._streams import closing
 from ._values import EMPTY, date_text, datetime_text, decimal_text, money_ru, one_line, to_decimal
 from ._writer import Row, upsert_rows
@@ -303,6 +309,8 @@ class _Run:
         )
         for guid, reason in written.failed_scopes.items():
             self.result.errors.append(f"credit of {guid or 'companies'}: {reason}")
+        stored = [c for c, _ in batch if c.guid in written.ids or c.guid in unchanged]
+        self._record_blocks(stored, decided)
         for company, _ in batch:
             position, block = decided[company.guid]
             if company.guid in written.ids:
@@ -314,6 +322,37 @@ class _Run:
                 continue
             self._note(company, position, block, synced)
         self.ctx.progress.advance(len(batch))
+
+    def _record_blocks(
+        self, companies: list[CompanyRef], decided: dict[str, tuple[CreditStatus, Block]]
+    ) -> None:
+        facts: list[Fact] = []
+        for company in companies:
+            position, block = decided[company.guid]
+            before = self.previous.get(company.guid)
+            if not block.blocked or before is None or before.blocked:
+                continue
+            began = position.overdue_since or position.as_of or self.now
+            episode = date_text(began, self.cfg.site_timezone)
+            facts.append(
+                Fact(
+                    CREDIT_BLOCKED,
+                    f"{CREDIT_BLOCKED}:{company.guid}:{episode}",
+                    {
+                        "company_id": company.bitrix_id,
+                        "company_guid": company.guid,
+                        "episode": episode,
+                        "reason": block.reason,
+                        "overdue_amount": decimal_text(position.overdue_amount),
+                        "overdue_limit": decimal_text(block.limit),
+                        "credit_limit": decimal_text(position.limit),
+                        "currency": position.currency or EMPTY,
+                    },
+                )
+            )
+        if facts:
+            self.ctx.facts.record_facts(facts)
+            self.result.add("newly_blocked", len(facts))
 
     def _note(
         self, company: CompanyRef, position: CreditStatus, block: Block, synced: datetime

@@ -30,8 +30,10 @@ site's zone), ``UF_AMOUNT``, ``UF_CURRENCY``, ``UF_ORDER_ID`` (1C's order refere
 or the GUID found in an order's ``id1c``/``xmlId``), ``UF_DELETED``, ``UF_HASH``,
 ``UF_SYNCED_AT`` and, by ``config.file_mode``:
 
-- ``link``: ``UF_EXTERNAL_URL = {download_base_url}/documents/{guid}`` (b2bsync's download
-  endpoint streams the file from 1C, the cabinet signs the link per user), ``UF_FILE_ID`` cleared;
+- ``link``: ``UF_EXTERNAL_URL = {download_base_url}/documents/download?doc={guid}`` — the
+  download endpoint of ``b2bsync serve``, which streams the file from 1C once the link carries
+  the user, expiry and signature the cabinet adds per user (the module's ``DocumentLinks``
+  helper); ``UF_FILE_ID`` cleared;
 - ``attach``: the PDF base64 in ``UF_FILE_ID`` (``{"fileData": [name, b64]}``), ``UF_EXTERNAL_URL``
   cleared; a file over ``max_attach_bytes`` falls back to a link (noted in ``attach_fallback``);
 - ``upload``: the PDF written atomically under ``upload_dir`` (see :mod:`._files`),
@@ -53,6 +55,12 @@ downloading it. So a re-read document costs neither a download nor a write.
 Changing ``file_mode`` or ``download_base_url`` changes the hashes: documents pick the new
 form as they are re-read; ``--full`` rewrites them all at once.
 
+**Facts.** A document the store never remembered, written (not as deleted) for a company whose
+documents were synced before (it has a cursor: the company's first sync is a backfill of its
+history and announces nothing), is recorded as a ``document.ready`` fact
+(``document.ready:<guid>``) through ``ctx.facts`` once Bitrix confirmed the row and before it
+is remembered; the workflows tell the company's users who see documents.
+
 **Vanished.** With ``config.full`` every document the site holds for a company (its
 ``b2b_documents`` rows) that 1C did not return gets ``UF_DELETED=1``; rows are never deleted.
 For an XML drop this is skipped (the folder holds changes, not everything).
@@ -67,7 +75,7 @@ from typing import Any, Literal
 
 import structlog
 
-from bitrix_client import BitrixError, FatalError
+from bitrix_client import BitrixError, FatalError, UpsertResult
 from onec_client import (
     Document,
     OneCError,
@@ -86,7 +94,7 @@ from ._frame import run_job
 from ._hash import content_hash
 from ._hl import DOCUMENTS, HlMeta, MissingEnumItem
 from ._lists import Query, chunks, list_many
-from ._ports import JobResult, Known, QuarantineEntry
+from ._ports import DOCUMENT_READY, Fact, JobResult, Known, QuarantineEntry
 from ._retry import RetryPlan
 from ._streams import closing
 from ._values import EMPTY, date_text, datetime_text, decimal_text, one_line, to_int
@@ -182,6 +190,9 @@ class _Run:
         self.scopes: dict[str, _Scope] = {}
         self.buffer: list[_Prepared] = []
         self.order_ids: dict[str, int | None] = {}
+        self.unknown: set[str] = set()
+        self.announced: dict[str, bool] = {}
+        self.fact_data: dict[str, dict[str, Any]] = {}
 
     # --- entry ----------------------------------------------------------------------------
 
@@ -256,7 +267,7 @@ class _Run:
 
     def _link(self, guid: str) -> str | None:
         base = self.cfg.download_base_url
-        return f"{base.rstrip('/')}/documents/{guid}" if base else None
+        return f"{base.rstrip('/')}/documents/download?doc={guid}" if base else None
 
     # --- per company ----------------------------------------------------------------------
 
@@ -490,6 +501,8 @@ class _Run:
             if prepared is None:
                 continue
             remembered = known.get(doc.guid)
+            if remembered is None and not doc.deleted and self._announces(company.guid):
+                self.unknown.add(doc.guid)
             if remembered is not None and remembered.hash == prepared.hash:
                 unchanged.append(doc.guid)
             else:
@@ -499,6 +512,28 @@ class _Run:
             self.result.add("unchanged", len(unchanged))
         if len(self.buffer) >= GROUP:
             await self._drain(whole_batches=True)
+
+    def _announces(self, company_guid: str) -> bool:
+        """Whether new documents of this company are news: its documents (or the whole feed)
+        were synced before this run; decided once per run, before this run moves a cursor."""
+        if company_guid not in self.announced:
+            self.announced[company_guid] = (
+                self.store.cursor(FEED, company_guid) is not None
+                or self.store.cursor(FEED, "") is not None
+            )
+        return self.announced[company_guid]
+
+    def _record_facts(self, written: list[tuple[Row, UpsertResult]]) -> None:
+        facts = [
+            Fact(DOCUMENT_READY, f"{DOCUMENT_READY}:{row.key}", {**data, "document_id": result.id})
+            for row, result in written
+            if row.key in self.unknown
+            and not row.deleted
+            and (data := self.fact_data.get(row.key)) is not None
+        ]
+        if facts:
+            self.ctx.facts.record_facts(facts)
+            self.result.add("announced", len(facts))
 
     async def _drain(self, *, whole_batches: bool = False) -> None:
         """Write the queued rows (only full batches of 50 with ``whole_batches``, the rest
@@ -565,7 +600,13 @@ class _Run:
 
     async def _upsert(self, rows: list[Row]) -> Written:
         written = await upsert_rows(
-            self.ctx, self.result, feed=FEED, block=DOCUMENTS, key=KEY, rows=rows
+            self.ctx,
+            self.result,
+            feed=FEED,
+            block=DOCUMENTS,
+            key=KEY,
+            rows=rows,
+            confirmed_hook=self._record_facts,
         )
         deleted = sum(1 for r in rows if r.deleted and r.key in written.ids)
         if deleted:
@@ -595,6 +636,17 @@ class _Run:
             }
         )
         fields["UF_SYNCED_AT"] = datetime_text(self.now)
+        if doc.guid in self.unknown:
+            self.fact_data[doc.guid] = {
+                "document_guid": doc.guid,
+                "company_id": prepared.company.bitrix_id,
+                "company_guid": prepared.company.guid,
+                "type": doc.type.value,
+                "number": doc.number,
+                "date": fields["UF_DATE"],
+                "amount": fields["UF_AMOUNT"],
+                "currency": fields["UF_CURRENCY"],
+            }
         return Row(
             key=doc.guid,
             fields=fields,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-LIBRARIES = ["bitrix_client", "onec_client", "hl_schemas", "jobs"]
+LIBRARIES = ["bitrix_client", "onec_client", "hl_schemas", "jobs", "workflows"]
 
 
 def _sources():

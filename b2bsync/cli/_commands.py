@@ -11,10 +11,12 @@ def register_commands() -> None:
         _doctor,
         _onec,
         _orders,
+        _outbox,
         _quarantine,
         _roles,
         _sandbox,
         _schema,
+        _serve,
         _status,
         _sync,
     )

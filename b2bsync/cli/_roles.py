@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..roles import export_table
+from workflows.roles import export_table
+
 from ._app import app
 from ._output import emit, json_mode
 

@@ -36,6 +36,10 @@ def sandbox(
     documents: Annotated[
         int, typer.Option(min=0, help="Documents per counterparty in the 1C emulator.")
     ] = 5,
+    serve_url: Annotated[
+        str,
+        typer.Option(help="Where `b2bsync serve` will listen: the module's links and pings."),
+    ] = "http://127.0.0.1:8480",
     env_file: Annotated[
         Path | None, typer.Option(help="Also write the B2BSYNC_… lines to this file.")
     ] = None,
@@ -59,6 +63,7 @@ def sandbox(
                 onec_port=onec_port,
                 onec_kind=onec_kind,
                 documents=documents,
+                serve_url=serve_url,
             )
         )
     except ValueError as exc:

@@ -12,8 +12,10 @@ import typer
 
 from .._errors import UsageError
 from .._progress import progress_for
+from .._wiring import web_config
 from ..daemon import run_daemon
 from ..runner import JOB_CHOICES, RunOutcome, open_store, run_jobs
+from ..web import bind
 from ._app import app
 from ._context import app_context
 from ._output import emit, json_mode
@@ -22,7 +24,7 @@ T = TypeVar("T")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
-def _until_signalled(work: Callable[[asyncio.Event], Awaitable[T]]) -> T:
+def until_signalled(work: Callable[[asyncio.Event], Awaitable[T]]) -> T:
     """Run ``work`` with an event that SIGTERM and SIGINT set (a graceful stop)."""
 
     async def main() -> T:
@@ -84,7 +86,7 @@ def sync(
     store = open_store(settings)
     as_json = json_mode(ctx)
     try:
-        outcomes = _until_signalled(
+        outcomes = until_signalled(
             lambda stop: run_jobs(
                 settings,
                 [job],
@@ -101,13 +103,32 @@ def sync(
 
 
 @app.command()
-def run(ctx: typer.Context) -> None:
-    """Run every sync job on the intervals of [schedule] until SIGTERM (the daemon)."""
+def run(
+    ctx: typer.Context,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Also serve the HTTP app (see `b2bsync serve`).")
+    ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch/--no-watch", help="Run the watchers and the outbox.")
+    ] = True,
+) -> None:
+    """Run every sync job on the intervals of [schedule], the watchers and the outbox, until
+    SIGTERM (the daemon)."""
     settings = app_context(ctx).settings
+    if serve:
+        web_config(settings)  # a missing or short secret is a usage error before anything runs
     store = open_store(settings)
+    sock = bind(settings.web.host, settings.web.port) if serve else None
     try:
-        outcomes = _until_signalled(lambda stop: run_daemon(settings, store, stop))
+        if sock is not None:
+            address = sock.getsockname()
+            typer.echo(f"serving on http://{address[0]}:{address[1]}", err=True)
+        outcomes = until_signalled(
+            lambda stop: run_daemon(settings, store, stop, watch=watch, serve_on=sock)
+        )
     finally:
+        if sock is not None:
+            sock.close()
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")
     if json_mode(ctx):
@@ -116,4 +137,4 @@ def run(ctx: typer.Context) -> None:
         typer.echo(f"stopped after {len(outcomes)} run(s), {failed} failed", err=True)
 
 
-__all__ = ["run", "sync"]
+__all__ = ["run", "sync", "until_signalled"]

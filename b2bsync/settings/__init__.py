@@ -11,15 +11,20 @@ from ._onec import OneCSettings
 from ._root import Settings
 from ._state import StateSettings
 from ._sync import ScheduleSettings, SyncSettings
+from ._web import WebSettings
+from ._workflows import OutboxSettings, WatchSettings
 
 __all__ = [
     "BitrixSettings",
     "LogSettings",
     "OneCSettings",
+    "OutboxSettings",
     "RateLimitProfile",
     "ScheduleSettings",
     "Settings",
     "StateSettings",
     "SyncSettings",
+    "WatchSettings",
+    "WebSettings",
     "load_settings",
 ]

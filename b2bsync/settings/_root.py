@@ -6,6 +6,8 @@ from ._log import LogSettings
 from ._onec import OneCSettings
 from ._state import StateSettings
 from ._sync import ScheduleSettings, SyncSettings
+from ._web import WebSettings
+from ._workflows import OutboxSettings, WatchSettings
 
 
 class Settings(BaseSettings):
@@ -24,3 +26,6 @@ class Settings(BaseSettings):
     state: StateSettings = Field(default_factory=StateSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    watch: WatchSettings = Field(default_factory=WatchSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)

@@ -1,8 +1,11 @@
 """The sidecar's own state: cursors, content hashes, quarantine, credit freshness, job runs and
-leases, and the order index — SQLite by default, PostgreSQL when several instances share it.
+leases, the order index, and the workflows' outbox, watcher cursors and facts journal — SQLite
+by default, PostgreSQL when several instances share it.
 
 :class:`Store` implements :class:`jobs.SyncStore`; the runner adds leases and runs, the
 operator commands read :func:`status_report` and :meth:`Store.search_orders`.
+:class:`SqlWorkflowStore` implements :class:`workflows.WorkflowStore` and :class:`jobs.FactSink`
+over the same database.
 """
 
 from ._bench import SearchLatency, load_synthetic_orders, measure_search, search_latency
@@ -11,6 +14,7 @@ from ._open import open_store
 from ._records import Fence, Lease, RunRecord, RunStatus, new_holder
 from ._status import JobStatus, StatusReport, status_report
 from ._store import Store
+from ._workflow_store import SqlWorkflowStore
 
 __all__ = [
     "Fence",
@@ -20,6 +24,7 @@ __all__ = [
     "RunRecord",
     "RunStatus",
     "SearchLatency",
+    "SqlWorkflowStore",
     "StatusReport",
     "Store",
     "StoreError",

@@ -165,3 +165,72 @@ order_index_items = Table(
 
 ARTICLE = "article"
 PRODUCT_NAME = "name"
+
+# -- the workflows' state (migration 0003): the notification outbox, watcher cursors, the facts
+# the sync jobs hand over, and wake requests between processes.
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("dedup_key", String(KEY), nullable=False),
+    Column("type", String(JOB), nullable=False),
+    Column("user_id", BigInteger(), nullable=False),
+    Column("email", String(KEY), nullable=False),
+    Column("name", String(KEY), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("fields", JSON(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("dedup_key"),
+    comment="Notifications to deliver, one per dedup key (the business fact and recipient).",
+)
+
+outbox_deliveries = Table(
+    "outbox_deliveries",
+    metadata,
+    Column(
+        "notification_id",
+        Integer(),
+        ForeignKey("outbox.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("channel", String(16), primary_key=True),
+    Column("state", String(16), nullable=False),  # pending | done | parked
+    Column("attempts", Integer(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=False),
+    Column("last_error", Text(), nullable=False),
+    Column("delivered_at", UTCDateTime(), nullable=True),
+    Column("parked_at", UTCDateTime(), nullable=True),
+    Index(None, "state", "due_at"),
+    comment="One row per channel of a notification: pending until the site confirmed it.",
+)
+
+watch_cursors = Table(
+    "watch_cursors",
+    metadata,
+    Column("watcher", String(JOB), primary_key=True),
+    Column("last_id", BigInteger(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("polled_at", UTCDateTime(), nullable=False),
+    comment="The last row id each watcher acted on (moved with its outbox rows).",
+)
+
+sync_facts = Table(
+    "sync_facts",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("kind", String(FEED), nullable=False),
+    Column("key", String(KEY), nullable=False),
+    Column("data", JSON(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("key"),
+    comment="Facts the sync jobs recorded for the workflows (document ready, blocked).",
+)
+
+watch_wakeups = Table(
+    "watch_wakeups",
+    metadata,
+    Column("watcher", String(JOB), primary_key=True),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    comment="Pings taken by a process without watchers, for the process that runs them.",
+)

@@ -2,7 +2,8 @@
 
 Request pipeline: decode params (query + body, PHP rules) → fault draw → authenticate → leaky
 bucket → dispatch (lookup, scope, auth type, operating budget, handler; ``batch`` fans out) →
-envelope (JSON or ``.xml``) → late faults (answer lost after the write was applied).
+the module's wake-up pings the writes queued (:attr:`FakeBitrixApp.pinger`) → envelope (JSON
+or ``.xml``) → late faults (answer lost after the write was applied).
 
 In-process (``httpx.ASGITransport``) a timeout or dropped connection is raised from the app as
 ``httpx.ReadTimeout`` / ``httpx.RemoteProtocolError``: the transport re-raises app exceptions, so
@@ -23,6 +24,7 @@ import httpx
 from ._api import FakeRestError, MethodRegistry
 from ._auth import TokenError, authenticate, token_answer
 from ._batch import run_batch
+from ._bridge_pings import Pinger
 from ._core_methods import CORE_METHODS
 from ._decode import decode_request
 from ._dispatch import Dispatcher, OperationTimeLimit, Outcome
@@ -91,6 +93,9 @@ class FakeBitrixApp:
         #: Tests that must act at an exact moment (the crash proof kills its client right
         #: before a write is applied, or after it was applied and before the answer leaves).
         self.observers: list[Observer] = []
+        #: Sends the wake-up pings writes queued (set its ``transport`` to reach b2bsync in
+        #: process); see :mod:`._bridge_pings`.
+        self.pinger = Pinger()
         self._sleep = sleep
         self._base = CORE_METHODS.merged(*registries)
         self._bridge = bridge_registry
@@ -141,6 +146,7 @@ class FakeBitrixApp:
         self._observe(route, params, "before")
         response = self._answer(route, params, token)
         self._observe(route, params, "after")
+        await self.pinger.flush(self.site)
         if fault is not None and fault.after_processing:
             await self._break_connection(fault, scope, receive)
             return None

@@ -6,6 +6,7 @@ from typing import Any
 
 from ._api import CallContext, FakeRestError, ListResult, MethodRegistry
 from ._bridge_params import (
+    ERROR_ARGUMENT,
     ERROR_DUPLICATE,
     ERROR_NOT_FOUND,
     ERROR_UPSERT_AMBIGUOUS,
@@ -97,15 +98,45 @@ def item_delete(ctx: CallContext) -> bool:
     return True
 
 
+#: Rows one ``item.upsert`` with ``ROWS`` may carry.
+MAX_ROWS = 500
+
+
 @ITEM_METHODS.add("b2bsync.item.upsert", SCOPE)
-def item_upsert(ctx: CallContext) -> dict[str, Any]:
-    """Find by KEY, then add, update or leave alone (see the contract README, "item.upsert")."""
+def item_upsert(ctx: CallContext) -> dict[str, Any] | list[dict[str, Any]]:
+    """Find by KEY, then add, update or leave alone (see the contract README, "item.upsert").
+
+    With ``ROWS`` instead of ``FIELDS`` every row is upserted on its own (its own lock and
+    transaction on a real site) and the answer lists each row's outcome in order: ``{ID,
+    ACTION}``, or ``{ERROR, ERROR_DESCRIPTION}`` for a row that failed — the others still go.
+    """
     params = Params(ctx.params)
     state = ctx.site.bridge
-    tz = ctx.site.tz
     block = resolve_block(state, params)
-    raw_fields = upper_keys(params.object("FIELDS"))
-    key = _key(state, block, params.get("KEY"), raw_fields)
+    if not params.has("ROWS"):
+        return _upsert_one(ctx, block, params.get("KEY"), upper_keys(params.object("FIELDS")))
+    if params.has("FIELDS"):
+        raise fail(ERROR_ARGUMENT, "give FIELDS or ROWS, not both")
+    rows = params.get("ROWS")
+    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_ROWS:
+        raise fail(ERROR_ARGUMENT, f"ROWS must be a list of 1-{MAX_ROWS} objects")
+    out: list[dict[str, Any]] = []
+    for raw in rows:
+        try:
+            if not isinstance(raw, dict):
+                raise fail(ERROR_ARGUMENT, "every item of ROWS must be an object")
+            out.append(_upsert_one(ctx, block, params.get("KEY"), upper_keys(raw)))
+        except FakeRestError as exc:
+            out.append({"ERROR": exc.code, "ERROR_DESCRIPTION": exc.description})
+    return out
+
+
+def _upsert_one(
+    ctx: CallContext, block: HlBlock, raw_key: object, raw_fields: dict[str, Any]
+) -> dict[str, Any]:
+    state = ctx.site.bridge
+    tz = ctx.site.tz
+    key = _key(state, block, raw_key, raw_fields)
     known = fields_by_name(state, block)
     key_values: dict[str, Any] = {}
     for name in key:

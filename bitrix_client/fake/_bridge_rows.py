@@ -20,6 +20,7 @@ from ._bridge_params import (
     fail,
     upper_keys,
 )
+from ._bridge_pings import queue_ping
 from ._bridge_state import BridgeState, HlBlock, Row, UserField, unique_key
 from ._bridge_values import BadValue, FileRemove, FileUpload, answer, convert, is_empty
 
@@ -114,6 +115,7 @@ def commit(
         field = known[name]
         if field.type == "file":
             merged[name] = _store_files(state, field, value, current.get(name) if current else None)
+    added = row_id is None
     if row_id is None:
         row_id = block.next_row_id
         block.next_row_id += 1
@@ -124,6 +126,8 @@ def commit(
         elif field.multiple and merged[name] is None:
             merged[name] = []
     block.rows[row_id] = merged
+    if added:
+        queue_ping(state, block.table_name, row_id)
     return row_id
 
 

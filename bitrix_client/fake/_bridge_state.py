@@ -218,6 +218,30 @@ class RenderedMail:
     message: str
 
 
+#: The module's options and their defaults (``default_option.php``): the signed links' base URL,
+#: shared secret and lifetime, and where the wake-up pings go (empty: no pings).
+DEFAULT_OPTIONS: dict[str, str] = {
+    "link_base_url": "",
+    "link_secret": "",
+    "link_ttl": "86400",
+    "sidecar_url": "",
+}
+
+
+@dataclass
+class Ping:
+    """A wake-up ping the module made after a row was added to a watched block; ``status`` is
+    b2bsync's HTTP answer, ``error`` why none came (the module ignores both)."""
+
+    block: str
+    row_id: int
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    status: int | None = None
+    error: str = ""
+
+
 @dataclass
 class BridgeState:
     blocks: dict[int, HlBlock] = field(default_factory=dict)
@@ -230,6 +254,9 @@ class BridgeState:
     dedup_keys: dict[str, int] = field(default_factory=dict)
     existing_tables: set[str] = field(default_factory=lambda: set(SYSTEM_TABLES))
     counters: dict[str, int] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
+    pending_pings: list[Ping] = field(default_factory=list)
+    pings: list[Ping] = field(default_factory=list)
 
     def next_id(self, kind: str) -> int:
         value = self.counters.get(kind, 0) + 1

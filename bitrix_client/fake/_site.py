@@ -48,6 +48,7 @@ class FakeUser:
     admin: bool = False
     group_ids: list[int] = field(default_factory=list)
     password: str = ""
+    language_id: str = ""  # b_user.LANGUAGE_ID: the user's own language, "" when not chosen
 
 
 @dataclass

@@ -17,10 +17,13 @@ $b2bsyncBridgeClasses = [
     'B2bsync\\Bridge\\Items' => 'lib/items.php',
     'B2bsync\\Bridge\\Mail' => 'lib/mail.php',
     'B2bsync\\Bridge\\MailDedupTable' => 'lib/maildeduptable.php',
+    'B2bsync\\Bridge\\ModuleOptions' => 'lib/moduleoptions.php',
     'B2bsync\\Bridge\\OrderEvents' => 'lib/orderevents.php',
+    'B2bsync\\Bridge\\Recipients' => 'lib/recipients.php',
     'B2bsync\\Bridge\\RestService' => 'lib/restservice.php',
     'B2bsync\\Bridge\\Site' => 'lib/site.php',
     'B2bsync\\Bridge\\Users' => 'lib/users.php',
+    'B2bsync\\Bridge\\Wakeups' => 'lib/wakeups.php',
 ];
 foreach (glob(__DIR__ . '/lib/core/*.php') ?: [] as $b2bsyncBridgeFile) {
     $b2bsyncBridgeClass = basename($b2bsyncBridgeFile, '.php');

@@ -2,8 +2,9 @@
 
 /**
  * Module settings (Settings → Product settings → Module settings → b2bsync bridge): where the
- * signed document links point, their shared secret (the same value as b2bsync's download
- * secret) and their lifetime.
+ * signed document links point, the shared secret (the same value as b2bsync's web.secret; it
+ * also signs the wake-up pings), the links' lifetime, and b2bsync's address for wake-up pings
+ * (empty: no pings, b2bsync finds changes by polling alone).
  *
  * @var CMain $APPLICATION
  */
@@ -23,14 +24,16 @@ $saved = false;
 $error = '';
 if ($request->isPost() && $request->getPost('save') !== null && check_bitrix_sessid()) {
     $baseUrl = trim((string)$request->getPost('link_base_url'));
+    $sidecarUrl = trim((string)$request->getPost('sidecar_url'));
     $ttl = (int)$request->getPost('link_ttl');
-    if ($baseUrl !== '' && !preg_match('~\Ahttps?://~', $baseUrl)) {
+    if (($baseUrl !== '' && !preg_match('~\Ahttps?://~', $baseUrl)) || ($sidecarUrl !== '' && !preg_match('~\Ahttps?://~', $sidecarUrl))) {
         $error = Loc::getMessage('B2BSYNC_BRIDGE_OPT_BAD_URL');
     } elseif ($ttl < 60) {
         $error = Loc::getMessage('B2BSYNC_BRIDGE_OPT_BAD_TTL');
     } else {
         Option::set($moduleId, 'link_base_url', $baseUrl);
         Option::set($moduleId, 'link_ttl', (string)$ttl);
+        Option::set($moduleId, 'sidecar_url', $sidecarUrl);
         $secret = (string)$request->getPost('link_secret');
         if ($secret !== '') {
             Option::set($moduleId, 'link_secret', $secret);
@@ -68,6 +71,13 @@ $secretSet = Option::get($moduleId, 'link_secret', '') !== '';
     <tr>
         <td><label for="link_ttl"><?= Loc::getMessage('B2BSYNC_BRIDGE_OPT_TTL') ?></label></td>
         <td><input type="number" min="60" id="link_ttl" name="link_ttl" value="<?= (int)Option::get($moduleId, 'link_ttl', '86400') ?>"></td>
+    </tr>
+    <tr>
+        <td><label for="sidecar_url"><?= Loc::getMessage('B2BSYNC_BRIDGE_OPT_SIDECAR') ?></label></td>
+        <td>
+            <input type="text" size="60" id="sidecar_url" name="sidecar_url" value="<?= htmlspecialcharsbx(Option::get($moduleId, 'sidecar_url', '')) ?>">
+            <br><?= Loc::getMessage('B2BSYNC_BRIDGE_OPT_SIDECAR_HINT') ?>
+        </td>
     </tr>
     <?php $tabControl->Buttons(); ?>
     <input type="submit" name="save" value="<?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_BRIDGE_OPT_SAVE')) ?>" class="adm-btn-save">

@@ -15,7 +15,7 @@ def test_demo_runs_end_to_end_on_the_sandbox():
     assert "⚠ ORDERS BLOCKED: Просроченная задолженность" in cabinet
     assert "no overdue debt" in cabinet
     assert cabinet.count("found: order №") == 2
-    assert "https://shop.example.ru/b2bsync/documents/" in cabinet
+    assert "http://127.0.0.1:8480/documents/download?doc=" in cabinet
     assert text.rstrip().endswith("demo: OK")
 
 

@@ -44,7 +44,17 @@ def test_one_shot_template_runs_sync():
     assert shlex.split(unit["Service"]["ExecStart"])[1:] == ["sync", "%i"]
 
 
-@pytest.mark.parametrize("command", [["run", "--help"], ["sync", "--help"]])
+def test_serve_unit_runs_b2bsync_serve_with_a_strict_umask():
+    unit = parse(UNITS / "b2bsync-serve.service")
+    assert shlex.split(unit["Service"]["ExecStart"])[1:] == ["serve"]
+    assert unit["Service"]["UMask"] == "0077"
+    assert unit["Service"]["KillSignal"] == "SIGTERM"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+@pytest.mark.parametrize(
+    "command", [["run", "--help"], ["sync", "--help"], ["serve", "--help"], ["outbox", "--help"]]
+)
 def test_the_commands_exist(command, capsys):
     assert main(command) == 0
     assert "Usage:" in capsys.readouterr().out
@@ -57,6 +67,9 @@ def test_example_config_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     settings = load_settings(UNITS / "b2bsync.toml.example")
     assert settings.onec.kind == "http"
     assert settings.schedule.orders == 5
+    assert settings.web.public_url == "https://shop.example.ru/b2bsync"
+    assert settings.watch.interval.total_seconds() == 15
+    assert settings.outbox.prune_read_after.days == 90
 
 
 @pytest.mark.parametrize("name", ["b2bsync.service", "b2bsync-sync@.service"])

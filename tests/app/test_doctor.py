@@ -140,3 +140,53 @@ def test_doctor_passes_the_files_in_use(tmp_path, monkeypatch, capsys):
     assert main(["--format", "text", "--config", str(config), "doctor"]) == 1  # no Bitrix yet
     out = capsys.readouterr().out
     assert f"⚠ file permissions: {config} is readable by others (0644)" in out
+
+
+WEB_SECRET = "shared-s3cr3t-0123456789abcdefghijkl"
+
+
+def with_web(**web: object) -> Settings:
+    base = settings()
+    return Settings(bitrix=base.bitrix.model_dump(), web=web)
+
+
+@pytest.mark.parametrize(
+    ("module_secret", "ours", "line"),
+    [
+        (
+            WEB_SECRET,
+            WEB_SECRET,
+            "✓ shared secret: the module signs links with web.secret; pings: off",
+        ),
+        (WEB_SECRET + "x", WEB_SECRET, "✗ shared secret: the module signs with another secret"),
+        ("", WEB_SECRET, "✗ shared secret: the module has no secret"),
+        (WEB_SECRET, None, "✗ shared secret: web.secret is not set"),
+    ],
+)
+async def test_the_shared_secret_is_checked_by_a_signed_probe(
+    module_secret: str, ours: str | None, line: str
+):
+    fake = site({"sale", "b2bsync"})
+    fake.bridge.options["link_secret"] = module_secret
+    config = with_web(secret=ours) if ours else settings()
+    out = await lines(fake, config)
+    assert out["shared secret"].startswith(line)
+    assert WEB_SECRET not in "\n".join(out.values())
+
+
+async def test_the_modules_addresses_against_public_url():
+    fake = site({"sale", "b2bsync"})
+    fake.bridge.options.update(link_secret=WEB_SECRET, sidecar_url="https://shop.example.ru/b2b")
+    config = with_web(secret=WEB_SECRET, public_url="https://shop.example.ru/b2bsync/")
+    out = await lines(fake, config)
+    assert out["shared secret"].endswith("pings: https://shop.example.ru/b2b/events")
+    assert out["module addresses"].startswith("✗ module addresses: BASE_URL is empty")
+    assert "https://shop.example.ru/b2bsync/documents/download" in out["module addresses"]
+    fake.bridge.options.update(
+        link_base_url="https://shop.example.ru/b2bsync/documents/download",
+        sidecar_url="https://shop.example.ru/b2bsync",
+    )
+    out = await lines(fake, config)
+    assert out["module addresses"] == (
+        "✓ module addresses: links and pings go to https://shop.example.ru/b2bsync"
+    )

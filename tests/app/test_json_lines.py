@@ -15,12 +15,14 @@ from b2bsync.cli._main import main
 from jobs.testing import World
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "onec"
+WEB_SECRET = "json-lines-web-secret-0123456789abcdef"
 
 
 @pytest.fixture
 def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     world = World.build(seed=4, companies=3, documents=2, orders=60)
     asyncio.run(world.apply_schema())
+    world.site.bridge.options["link_secret"] = WEB_SECRET
     monkeypatch.chdir(tmp_path)
     with world.serve() as ends:
         env = {
@@ -31,6 +33,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             "B2BSYNC_ONEC__USERNAME": ends.onec_user,
             "B2BSYNC_ONEC__PASSWORD": ends.onec_password,
             "B2BSYNC_STATE__URL": f"sqlite:///{tmp_path / 'state.sqlite3'}",
+            "B2BSYNC_WEB__SECRET": WEB_SECRET,
         }
         for key, value in env.items():
             monkeypatch.setenv(key, value)

@@ -43,7 +43,7 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         assert ready["event"] == "sandbox.ready"
         url = ready["bitrix_url"]
         lines = env_file.read_text().splitlines()
-        assert len(lines) == 7
+        assert len(lines) == 10
         assert dict(line.split("=", 1) for line in lines) == ready["env"]
         assert url.startswith("http://127.0.0.1:")
         assert url.endswith("/rest/1/s4ndb0xs3cr3t/")
@@ -51,11 +51,17 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         assert lines[1] == "B2BSYNC_BITRIX__RATE_LIMIT=standard"
         assert lines[2] == "B2BSYNC_ONEC__KIND=http"
         assert lines[3].startswith("B2BSYNC_ONEC__URL=http://127.0.0.1:")
-        assert {line.split("=")[0] for line in lines[4:]} == {
+        assert {line.split("=")[0] for line in lines[4:7]} == {
             "B2BSYNC_ONEC__USERNAME",
             "B2BSYNC_ONEC__PASSWORD",
             "B2BSYNC_ONEC__TIMEZONE",
         }
+        assert lines[7].startswith("B2BSYNC_WEB__SECRET=")
+        assert len(lines[7]) >= len("B2BSYNC_WEB__SECRET=") + 32
+        assert lines[8:] == [
+            "B2BSYNC_WEB__PUBLIC_URL=http://127.0.0.1:8480",
+            "B2BSYNC_SYNC__DOWNLOAD_BASE_URL=http://127.0.0.1:8480",
+        ]
         env = dict(os.environ)
         env.update(line.split("=", 1) for line in lines)
         doctor = subprocess.run(
@@ -70,6 +76,10 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         checks = {c["check"]: c for c in map(json.loads, doctor.stdout.splitlines())}
         assert checks["site reachable, webhook accepted"]["ok"] is True
         assert next(c for name, c in checks.items() if name.startswith("bridge module"))["ok"]
+        assert checks["shared secret"]["ok"] is True
+        assert checks["module addresses"]["detail"] == (
+            "links and pings go to http://127.0.0.1:8480"
+        )
         assert checks["schema in sync"]["ok"] is False
         assert doctor.returncode == 1
         onec = subprocess.run(

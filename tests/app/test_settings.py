@@ -275,3 +275,23 @@ def test_allow_insecure_accepts_a_trusted_network(tmp_path: Path):
     settings = load_settings(path)
     assert settings.bitrix.allow_insecure
     assert settings.onec.allow_insecure
+
+
+def test_the_web_secret_has_a_minimum_length(monkeypatch):
+    from b2bsync._errors import ConfigError
+    from b2bsync.settings import load_settings
+
+    monkeypatch.setenv("B2BSYNC_WEB__SECRET", "too-short")
+    with pytest.raises(ConfigError, match=r"web\.secret: .*at least 32 characters"):
+        load_settings()
+    monkeypatch.setenv("B2BSYNC_WEB__SECRET", "x" * 32)
+    monkeypatch.setenv("B2BSYNC_WATCH__INTERVAL", "5")
+    monkeypatch.setenv("B2BSYNC_OUTBOX__KEEP_DELIVERED", "P7D")
+    loaded = load_settings()
+    assert loaded.web.secret is not None
+    assert loaded.web.host == "127.0.0.1"
+    assert loaded.watch.interval.total_seconds() == 5
+    assert loaded.outbox.keep_delivered.days == 7
+    monkeypatch.setenv("B2BSYNC_WATCH__INTERVAL", "0")
+    with pytest.raises(ConfigError, match=r"watch\.interval"):
+        load_settings()

@@ -152,6 +152,14 @@ def _delete_template(site: FakeSite, args: dict[str, Any]) -> None:
     del site.bridge.mail_templates[args["ID"]]
 
 
+def _module_option(site: FakeSite, args: dict[str, Any]) -> None:
+    site.bridge.options[args["NAME"]] = args["VALUE"]
+
+
+def _user_language(site: FakeSite, args: dict[str, Any]) -> None:
+    site.users[args["ID"]].language_id = args["LANGUAGE_ID"]
+
+
 def mail_event(site: FakeSite, event_id: int) -> dict[str, Any] | None:
     """The queued event as a ``mail_event`` step states it: its language and the templates the
     mail agent sends it through."""
@@ -170,6 +178,8 @@ FIXTURES: dict[str, Callable[[FakeSite, dict[str, Any]], None]] = {
     "mail_template_edit": _edit_template,
     "mail_template_add": _add_template,
     "mail_template_delete": _delete_template,
+    "module_option": _module_option,
+    "user_language": _user_language,
 }
 
 

@@ -55,7 +55,7 @@ async def test_first_sync_writes_every_document_of_every_company(h: Harness) -> 
         assert row["UF_CURRENCY"] == "RUB"
         assert row["UF_DELETED"] == 0
         assert re.fullmatch(r"[0-9a-f]{64}", row["UF_HASH"])
-        expected_url = f"{DOWNLOAD}/documents/{guid}" if doc.has_file else None
+        expected_url = f"{DOWNLOAD}/documents/download?doc={guid}" if doc.has_file else None
         assert row["UF_EXTERNAL_URL"] == expected_url
         assert row["UF_FILE_ID"] is None
         if doc.order_ref:

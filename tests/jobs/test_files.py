@@ -98,7 +98,7 @@ async def test_a_file_over_the_attach_limit_falls_back_to_a_link() -> None:
         for doc in with_file:
             row = h.world.row("B2bDocuments", UF_XML_ID=doc.guid)
             assert row is not None
-            assert row["UF_EXTERNAL_URL"] == f"{DOWNLOAD}/documents/{doc.guid}"
+            assert row["UF_EXTERNAL_URL"] == f"{DOWNLOAD}/documents/download?doc={doc.guid}"
 
 
 async def test_upload_mode_writes_files_under_the_company_folder(

@@ -50,7 +50,7 @@ VOLATILE = frozenset({"ID", "UF_SYNCED_AT", "UF_UPDATED_AT"})
 CHILD_TIMEOUT = 120
 MAX_SKIPS = 30
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def build(seed: int) -> World:
@@ -189,7 +189,7 @@ def assert_rows_match_1c(world: World) -> None:
         assert row["UF_DELETED"] == (1 if doc.deleted else 0), guid
         assert row["UF_ORDER_ID"] == (orders_by_ref[doc.order_ref] if doc.order_ref else None)
         if not doc.deleted:
-            link = f"{DOWNLOAD}/documents/{guid}" if doc.has_file else None
+            link = f"{DOWNLOAD}/documents/download?doc={guid}" if doc.has_file else None
             assert row["UF_EXTERNAL_URL"] == link, guid
 
     rows = world.rows("B2bCreditStatus")

@@ -14,10 +14,12 @@ Loc::loadMessages(__FILE__);
  * Installer of b2bsync.bridge (class named after the module id, "." → "_", as Bitrix requires).
  * Install from Settings → Marketplace → Installed solutions, or call DoInstall().
  *
- * Installing registers the module, creates the mail dedup table and registers two handlers
+ * Installing registers the module, creates the mail dedup table and registers the handlers
  * (https://training.bitrix24.com/support/training/course/?COURSE_ID=68&CHAPTER_ID=022104):
- * rest/OnRestServiceBuildDescription → RestService (the b2bsync scope) and
- * sale/OnSaleStatusOrderChange → OrderEvents (b2b_order_events rows). Every step can run twice.
+ * rest/OnRestServiceBuildDescription → RestService (the b2bsync scope),
+ * sale/OnSaleStatusOrderChange → OrderEvents (b2b_order_events rows), and the HL entity events
+ * <NAME>OnAfterAdd of B2bOrderEvents, OrderComments and B2bInvites → Wakeups (pings to
+ * b2bsync). Every step can run twice.
  * Uninstalling removes the handlers and the registration and keeps the data (the dedup table and
  * the template records), so that a reinstall never sends a mail twice.
  */
@@ -35,6 +37,10 @@ class b2bsync_bridge extends CModule
     private const HANDLERS = [
         ['rest', 'OnRestServiceBuildDescription', '\\B2bsync\\Bridge\\RestService', 'onRestServiceBuildDescription', false],
         ['sale', 'OnSaleStatusOrderChange', '\\B2bsync\\Bridge\\OrderEvents', 'onSaleStatusOrderChange', true],
+        // wake-up pings: entity events of the watched HL-blocks (module '' as for every HL entity)
+        ['', 'B2bOrderEventsOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
+        ['', 'OrderCommentsOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
+        ['', 'B2bInvitesOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
     ];
 
     public function __construct()

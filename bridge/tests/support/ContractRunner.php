@@ -22,7 +22,7 @@ final class ContractRunner
     public function __construct()
     {
         $this->site = new MemorySite(new \DateTimeImmutable('2026-11-24T04:17:58+03:00'));
-        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site);
+        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
     }
 
     /** @return list<string> every scenario file */
@@ -128,6 +128,12 @@ final class ContractRunner
                 return;
             case 'mail_template_delete':
                 unset($site->templates[$args['ID']]);
+                return;
+            case 'module_option':
+                $site->options[$args['NAME']] = $args['VALUE'];
+                return;
+            case 'user_language':
+                $site->users[$args['ID']]['LANGUAGE_ID'] = $args['LANGUAGE_ID'];
                 return;
         }
         throw new \LogicException("unknown fixture $name");

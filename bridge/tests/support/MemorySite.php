@@ -10,6 +10,8 @@ use B2bsync\Bridge\Core\ErrorCode;
 use B2bsync\Bridge\Core\FileUpload;
 use B2bsync\Bridge\Core\ListQuery;
 use B2bsync\Bridge\Core\MailPort;
+use B2bsync\Bridge\Core\OptionPort;
+use B2bsync\Bridge\Core\RecipientPort;
 use B2bsync\Bridge\Core\RowPort;
 use B2bsync\Bridge\Core\RowWriter;
 use B2bsync\Bridge\Core\SitePort;
@@ -21,7 +23,7 @@ use B2bsync\Bridge\Core\UserPort;
  * Bitrix core plays on a real site — storage, unique indexes, the password policy — and nothing
  * more; every rule of the scope stays in the Core classes under test.
  */
-final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePort
+final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePort, RecipientPort, OptionPort
 {
     /** @var array<int, array<string, mixed>> */
     public array $blocks = [];
@@ -45,6 +47,8 @@ final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePo
     public array $sent = [];
     /** @var array<string, int> */
     public array $dedup = [];
+    /** @var array<string, string> the module's options, as default_option.php sets them */
+    public array $options = ['link_base_url' => '', 'link_secret' => '', 'link_ttl' => '86400', 'sidecar_url' => ''];
     /** @var array<string, int> */
     private array $counters = [];
     /** @var list<string> */
@@ -344,6 +348,24 @@ final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePo
         unset($user['PASSWORD']);
         $this->users[$id] = ['ID' => $id, 'ACTIVE' => true] + $user;
         return $id;
+    }
+
+    // RecipientPort ------------------------------------------------------------------------
+    public function usersByIds(array $ids): array
+    {
+        $out = [];
+        foreach ($ids as $id) {
+            if (isset($this->users[$id])) {
+                $out[] = $this->users[$id] + ['LANGUAGE_ID' => ''];
+            }
+        }
+        return $out;
+    }
+
+    // OptionPort ---------------------------------------------------------------------------
+    public function option(string $name, string $default = ''): string
+    {
+        return $this->options[$name] ?? $default;
     }
 
     // MailPort -----------------------------------------------------------------------------

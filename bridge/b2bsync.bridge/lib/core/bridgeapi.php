@@ -13,7 +13,7 @@ final class BridgeApi
     /** The module version (install/version.php says the same) and the contract's major version. */
     public const VERSION = '1.0.0';
     public const API = 1;
-    public const FEATURES = ['files', 'mail_dedup', 'mail_template_guard', 'order_events', 'upsert'];
+    public const FEATURES = ['files', 'link_info', 'mail_dedup', 'mail_template_guard', 'order_events', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
 
     /** REST method => handler. */
     public const METHODS = [
@@ -41,12 +41,15 @@ final class BridgeApi
         'b2bsync.mail.template.list' => 'mailTemplateList',
         'b2bsync.mail.template.ensure' => 'mailTemplateEnsure',
         'b2bsync.mail.send' => 'mailSend',
+        'b2bsync.recipient.list' => 'recipientList',
+        'b2bsync.link.info' => 'linkInfo',
     ];
 
     private readonly BlockApi $blocks;
     private readonly ItemApi $items;
     private readonly UserApi $users;
     private readonly MailApi $mail;
+    private readonly ?NotifyApi $notify;
 
     public function __construct(
         BlockPort $blocks,
@@ -54,11 +57,14 @@ final class BridgeApi
         UserPort $users,
         MailPort $mail,
         private readonly SitePort $site,
+        ?RecipientPort $recipients = null,
+        ?OptionPort $options = null,
     ) {
         $this->blocks = new BlockApi($blocks, $site);
         $this->items = new ItemApi($this->blocks, $rows, $site);
         $this->users = new UserApi($users);
         $this->mail = new MailApi($mail, $site);
+        $this->notify = $recipients !== null && $options !== null ? new NotifyApi($recipients, $options) : null;
     }
 
     /**
@@ -124,4 +130,14 @@ final class BridgeApi
     private function mailTemplateList(Params $p): array { return $this->mail->templateList($p); }
     private function mailTemplateEnsure(Params $p): array { return $this->mail->templateEnsure($p); }
     private function mailSend(Params $p): array { return $this->mail->send($p); }
+    private function recipientList(Params $p): array { return $this->notifier()->recipients($p); }
+    private function linkInfo(Params $p): array { return $this->notifier()->linkInfo($p); }
+
+    private function notifier(): NotifyApi
+    {
+        if ($this->notify === null) {
+            throw ApiError::of(ErrorCode::METHOD_NOT_FOUND, 'Method not found!');
+        }
+        return $this->notify;
+    }
 }

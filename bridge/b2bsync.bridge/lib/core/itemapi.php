@@ -8,6 +8,8 @@ namespace B2bsync\Bridge\Core;
 final class ItemApi
 {
     private const UPSERT_ATTEMPTS = 2;
+    /** Rows one upsert with ROWS may carry. */
+    public const MAX_ROWS = 500;
 
     public function __construct(
         private readonly BlockApi $blocks,
@@ -96,14 +98,51 @@ final class ItemApi
         return true;
     }
 
-    /** @return array{ID: int, ACTION: string} */
+    /**
+     * One row (FIELDS): {ID, ACTION}. Many rows (ROWS, up to MAX_ROWS): each upserted on its
+     * own — its own lock, its own write — and a list of outcomes in order, {ID, ACTION} or
+     * {ERROR, ERROR_DESCRIPTION} for a row that failed; the other rows still go.
+     *
+     * @return array<array-key, mixed>
+     */
     public function upsert(Params $params): array
     {
-        $tz = $this->site->timezone();
         $block = $this->blocks->resolve($params);
         $fields = $this->blocks->fieldsByName($block['ID']);
-        $given = Params::upperKeys($params->object('FIELDS'));
-        $key = UpsertDecision::key($params->get('KEY'), $fields, $given);
+        if (!$params->has('ROWS')) {
+            return $this->upsertOne($block, $fields, $params->get('KEY'), Params::upperKeys($params->object('FIELDS')));
+        }
+        if ($params->has('FIELDS')) {
+            throw ApiError::of(ErrorCode::ARGUMENT, 'give FIELDS or ROWS, not both');
+        }
+        $rows = $params->get('ROWS');
+        if (!is_array($rows) || !array_is_list($rows) || $rows === [] || count($rows) > self::MAX_ROWS) {
+            throw ApiError::of(ErrorCode::ARGUMENT, 'ROWS must be a list of 1-' . self::MAX_ROWS . ' objects');
+        }
+        $out = [];
+        foreach ($rows as $row) {
+            try {
+                if (!is_array($row) || ($row !== [] && array_is_list($row))) {
+                    throw ApiError::of(ErrorCode::ARGUMENT, 'every item of ROWS must be an object');
+                }
+                $out[] = $this->upsertOne($block, $fields, $params->get('KEY'), Params::upperKeys($row));
+            } catch (ApiError $e) {
+                $out[] = ['ERROR' => $e->errorCode(), 'ERROR_DESCRIPTION' => $e->getMessage()];
+            }
+        }
+        return $out;
+    }
+
+    /**
+     * @param array{ID: int, NAME: string, TABLE_NAME: string} $block
+     * @param array<string, array<string, mixed>> $fields
+     * @param array<string, mixed> $given
+     * @return array{ID: int, ACTION: string}
+     */
+    private function upsertOne(array $block, array $fields, mixed $rawKey, array $given): array
+    {
+        $tz = $this->site->timezone();
+        $key = UpsertDecision::key($rawKey, $fields, $given);
         $keyValues = UpsertDecision::keyValues($key, $fields, $given, $tz);
         $lock = UpsertDecision::lockName($block['ID'], $keyValues);
         if (!$this->rows->lock($lock)) {

@@ -1,0 +1,63 @@
+"""What a watcher's policy works with: the site (through a per-poll :class:`Directory`), the
+settings that shape notifications, and the moment of the poll."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from ._directory import Directory
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """How notifications are made (the application maps its settings here).
+
+    - ``cabinet_url``: where the cabinet lives on the store (``https://shop/personal/b2b/``);
+      links are ``orders/<id>/``, ``documents/`` and ``finance/`` under it;
+    - ``default_language``: for users whose own language the site does not have;
+    - ``approval_statuses``: the pending/approved/rejected codes — moves into or out of them
+      belong to the approval workflow, not to the plain status notification;
+    - ``site_timezone``: dates shown in notifications.
+    """
+
+    cabinet_url: str = "/personal/b2b/"
+    default_language: str = "ru"
+    approval_statuses: frozenset[str] = frozenset({"PA", "AP", "RJ"})
+    site_timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+
+    def link(self, path: str) -> str:
+        return self.cabinet_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+@dataclass
+class PolicyContext:
+    directory: Directory
+    config: WatchConfig
+    now: datetime
+
+    def date_text(self, moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(self.config.site_timezone)
+        return moment.strftime("%d.%m.%Y")
+
+
+def money_text(amount: Decimal | str | None, currency: str, language: str) -> str:
+    """``12 345,67 RUB`` in Russian, ``12,345.67 RUB`` otherwise; ``""`` without an amount."""
+    if amount in (None, ""):
+        return ""
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        return str(amount)
+    text = f"{value:,.2f}"
+    if language == "ru":
+        text = text.replace(",", " ").replace(".", ",")
+    return f"{text} {currency}".strip()
+
+
+__all__ = ["PolicyContext", "WatchConfig", "money_text"]

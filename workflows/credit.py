@@ -1,0 +1,86 @@
+"""A company newly blocked from ordering: ``B2B_CREDIT_BLOCKED`` to its owners and accountants.
+
+The credit job records a ``credit.blocked`` fact when a company it had seen unblocked is now
+blocked (overdue debt above the limit). The episode — the day the overdue debt began, else the
+day 1C computed the position — is part of the key (``credit:<company>:<episode>``), so one
+episode is announced once however often the job re-decides it, and a company blocked again
+after paying up is told again. The reason is written in the recipient's language from the
+amounts the fact carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ._context import PolicyContext, money_text
+from ._cursor import Item
+from .notifications import Notification, dedup_key
+from .roles import Role
+
+TYPE = "B2B_CREDIT_BLOCKED"
+RECIPIENT_ROLES = (Role.owner, Role.accountant)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def reason_text(data: dict[str, Any] | Any, language: str) -> str:
+    currency = str(data.get("currency") or "")
+    overdue = money_text(data.get("overdue_amount"), currency, language)
+    limit = money_text(data.get("overdue_limit"), currency, language)
+    if not overdue or not limit:
+        return str(data.get("reason") or "")
+    if language == "ru":
+        return f"просроченная задолженность {overdue} превышает допустимую {limit}"
+    return f"overdue debt of {overdue} is above the allowed {limit}"
+
+
+async def credit_blocked(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
+    directory = ctx.directory
+    company_ids = [c for item in items if (c := _int(item.data.get("company_id")))]
+    companies = await directory.companies(company_ids)
+    await directory.members(company_ids)
+    out: list[Notification] = []
+    for item in items:
+        data = item.data
+        company_id = _int(data.get("company_id"))
+        episode = str(data.get("episode") or "")
+        if company_id is None or not episode:
+            continue
+        company = companies.get(company_id)
+        members = await directory.with_roles(company_id, RECIPIENT_ROLES)
+        recipients = await directory.recipients([m.user_id for m in members])
+        currency = str(data.get("currency") or "")
+        for member in members:
+            recipient = recipients.get(member.user_id)
+            if recipient is None:
+                continue
+            language = recipient.language
+            out.append(
+                Notification(
+                    key=dedup_key(TYPE, f"credit:{company_id}:{episode}", recipient.user_id),
+                    type=TYPE,
+                    recipient=recipient,
+                    fields={
+                        "COMPANY_NAME": company.name if company else "",
+                        "OVERDUE_AMOUNT": money_text(
+                            data.get("overdue_amount"), currency, language
+                        ),
+                        "OVERDUE_LIMIT": money_text(data.get("overdue_limit"), currency, language),
+                        "CREDIT_LIMIT": money_text(data.get("credit_limit"), currency, language),
+                        "BLOCK_REASON": reason_text(data, language),
+                        "FINANCE_URL": ctx.config.link("finance/"),
+                    },
+                    created_at=ctx.now,
+                )
+            )
+    return out
+
+
+__all__ = ["RECIPIENT_ROLES", "TYPE", "credit_blocked", "reason_text"]
