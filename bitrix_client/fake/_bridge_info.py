@@ -12,7 +12,15 @@ INFO_METHODS = MethodRegistry()
 #: The module version (``install/version.php``) and the contract's major version.
 VERSION = "1.0.0"
 API = 1
-FEATURES = ("files", "mail_dedup", "mail_template_guard", "order_events", "upsert")
+FEATURES = (
+    "cabinet",
+    "files",
+    "mail_dedup",
+    "mail_template_guard",
+    "options",
+    "order_events",
+    "upsert",
+)
 
 
 @INFO_METHODS.add("b2bsync.info", SCOPE)

@@ -229,6 +229,8 @@ class BridgeState:
     sent_mails: list[SentMail] = field(default_factory=list)
     dedup_keys: dict[str, int] = field(default_factory=dict)
     existing_tables: set[str] = field(default_factory=lambda: set(SYSTEM_TABLES))
+    #: Module options b2bsync writes (``b2bsync.option.set``), as JSON text by name.
+    options: dict[str, str] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, kind: str) -> int:

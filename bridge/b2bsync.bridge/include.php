@@ -17,6 +17,7 @@ $b2bsyncBridgeClasses = [
     'B2bsync\\Bridge\\Items' => 'lib/items.php',
     'B2bsync\\Bridge\\Mail' => 'lib/mail.php',
     'B2bsync\\Bridge\\MailDedupTable' => 'lib/maildeduptable.php',
+    'B2bsync\\Bridge\\ModuleOptions' => 'lib/moduleoptions.php',
     'B2bsync\\Bridge\\OrderEvents' => 'lib/orderevents.php',
     'B2bsync\\Bridge\\RestService' => 'lib/restservice.php',
     'B2bsync\\Bridge\\Site' => 'lib/site.php',

@@ -61,6 +61,8 @@ final class RestService
     public static function mailTemplateList(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.mail.template.list', $query, $nav); }
     public static function mailTemplateEnsure(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.mail.template.ensure', $query, $nav); }
     public static function mailSend(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.mail.send', $query, $nav); }
+    public static function optionGet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.option.get', $query, $nav); }
+    public static function optionSet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.option.set', $query, $nav); }
 
     public static function api(): BridgeApi
     {
@@ -69,7 +71,7 @@ final class RestService
         }
         $site = new Site();
         $blocks = new HlBlocks();
-        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site);
+        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new ModuleOptions());
     }
 
     /**

@@ -22,7 +22,7 @@ final class ContractRunner
     public function __construct()
     {
         $this->site = new MemorySite(new \DateTimeImmutable('2026-11-24T04:17:58+03:00'));
-        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site);
+        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
     }
 
     /** @return list<string> every scenario file */

@@ -10,6 +10,7 @@ use B2bsync\Bridge\Core\ErrorCode;
 use B2bsync\Bridge\Core\FileUpload;
 use B2bsync\Bridge\Core\ListQuery;
 use B2bsync\Bridge\Core\MailPort;
+use B2bsync\Bridge\Core\OptionPort;
 use B2bsync\Bridge\Core\RowPort;
 use B2bsync\Bridge\Core\RowWriter;
 use B2bsync\Bridge\Core\SitePort;
@@ -21,7 +22,7 @@ use B2bsync\Bridge\Core\UserPort;
  * Bitrix core plays on a real site — storage, unique indexes, the password policy — and nothing
  * more; every rule of the scope stays in the Core classes under test.
  */
-final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePort
+final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePort, OptionPort
 {
     /** @var array<int, array<string, mixed>> */
     public array $blocks = [];
@@ -45,6 +46,8 @@ final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePo
     public array $sent = [];
     /** @var array<string, int> */
     public array $dedup = [];
+    /** @var array<string, string> module options by name */
+    public array $options = [];
     /** @var array<string, int> */
     private array $counters = [];
     /** @var list<string> */
@@ -430,5 +433,16 @@ final class MemorySite implements BlockPort, RowPort, UserPort, MailPort, SitePo
             return ['LANGUAGE_ID' => $event['LANGUAGE_ID'], 'TEMPLATE_IDS' => $ids];
         }
         return null;
+    }
+
+    // OptionPort ---------------------------------------------------------------------------
+    public function option(string $name): ?string
+    {
+        return $this->options[$name] ?? null;
+    }
+
+    public function setOption(string $name, string $value): void
+    {
+        $this->options[$name] = $value;
     }
 }

@@ -13,7 +13,7 @@ final class BridgeApi
     /** The module version (install/version.php says the same) and the contract's major version. */
     public const VERSION = '1.0.0';
     public const API = 1;
-    public const FEATURES = ['files', 'mail_dedup', 'mail_template_guard', 'order_events', 'upsert'];
+    public const FEATURES = ['cabinet', 'files', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'upsert'];
 
     /** REST method => handler. */
     public const METHODS = [
@@ -41,12 +41,15 @@ final class BridgeApi
         'b2bsync.mail.template.list' => 'mailTemplateList',
         'b2bsync.mail.template.ensure' => 'mailTemplateEnsure',
         'b2bsync.mail.send' => 'mailSend',
+        'b2bsync.option.get' => 'optionGet',
+        'b2bsync.option.set' => 'optionSet',
     ];
 
     private readonly BlockApi $blocks;
     private readonly ItemApi $items;
     private readonly UserApi $users;
     private readonly MailApi $mail;
+    private readonly OptionApi $options;
 
     public function __construct(
         BlockPort $blocks,
@@ -54,11 +57,13 @@ final class BridgeApi
         UserPort $users,
         MailPort $mail,
         private readonly SitePort $site,
+        OptionPort $options,
     ) {
         $this->blocks = new BlockApi($blocks, $site);
         $this->items = new ItemApi($this->blocks, $rows, $site);
         $this->users = new UserApi($users);
         $this->mail = new MailApi($mail, $site);
+        $this->options = new OptionApi($options);
     }
 
     /**
@@ -124,4 +129,6 @@ final class BridgeApi
     private function mailTemplateList(Params $p): array { return $this->mail->templateList($p); }
     private function mailTemplateEnsure(Params $p): array { return $this->mail->templateEnsure($p); }
     private function mailSend(Params $p): array { return $this->mail->send($p); }
+    private function optionGet(Params $p): mixed { return $this->options->get($p); }
+    private function optionSet(Params $p): array { return $this->options->set($p); }
 }
