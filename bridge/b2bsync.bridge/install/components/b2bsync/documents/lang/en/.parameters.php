@@ -1,0 +1,4 @@
+<?php
+
+$MESS['B2BSYNC_DOCUMENTS_PARAM_ORDER_URL'] = 'Order page (#ORDER_ID# is the order ID)';
+$MESS['B2BSYNC_DOCUMENTS_PARAM_UPLOAD_PREFIX'] = 'Folder of files b2bsync uploads (upload mode; its upload_url_prefix setting)';

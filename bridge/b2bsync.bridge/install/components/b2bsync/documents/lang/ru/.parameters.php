@@ -1,0 +1,4 @@
+<?php
+
+$MESS['B2BSYNC_DOCUMENTS_PARAM_ORDER_URL'] = 'Страница заказа (#ORDER_ID# — ID заказа)';
+$MESS['B2BSYNC_DOCUMENTS_PARAM_UPLOAD_PREFIX'] = 'Папка файлов, выгруженных b2bsync (режим upload; как upload_url_prefix в его настройках)';
