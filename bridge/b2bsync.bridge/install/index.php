@@ -67,12 +67,14 @@ class b2bsync_bridge extends CModule
         }
         ModuleManager::registerModule($this->MODULE_ID);
         $this->InstallEvents();
+        $this->InstallCabinet();
         $this->showStep('B2BSYNC_BRIDGE_INSTALL_TITLE', 'step.php');
         return true;
     }
 
     public function DoUninstall()
     {
+        $this->UnInstallCabinet();
         $this->UnInstallEvents();
         ModuleManager::unRegisterModule($this->MODULE_ID);
         $this->showStep('B2BSYNC_BRIDGE_UNINSTALL_TITLE', 'unstep.php');
@@ -146,5 +148,66 @@ class b2bsync_bridge extends CModule
         if (defined('ADMIN_SECTION') && ADMIN_SECTION === true && is_object($APPLICATION)) {
             $APPLICATION->IncludeAdminFile(Loc::getMessage($title), __DIR__ . '/' . $file);
         }
+    }
+
+    // --- the cabinet (issue 12): components and the sale-table indexes, kept apart from the rest
+
+    /** Directory (under the document root) the cabinet's components are copied to. */
+    private const CABINET_COMPONENTS = '/local/components/b2bsync';
+
+    /** Components and indexes; safe to run again (an upgrade copies the new components over). */
+    public function InstallCabinet(): void
+    {
+        $this->InstallCabinetComponents();
+        $this->InstallCabinetIndexes();
+    }
+
+    public function UnInstallCabinet(): void
+    {
+        $this->UnInstallCabinetIndexes();
+        $this->UnInstallCabinetComponents();
+    }
+
+    /** install/components/b2bsync/* → /local/components/b2bsync/*, overwriting older copies. */
+    public function InstallCabinetComponents(): void
+    {
+        CopyDirFiles(__DIR__ . '/components/b2bsync', Application::getDocumentRoot() . self::CABINET_COMPONENTS, true, true);
+    }
+
+    /** Removes /local/components/b2bsync (site templates' copies in /local/templates stay). */
+    public function UnInstallCabinetComponents(): void
+    {
+        DeleteDirFilesEx(self::CABINET_COMPONENTS);
+    }
+
+    /** The indexes of B2bsync\Bridge\Core\CabinetIndexes, each only when missing and its table exists. */
+    public function InstallCabinetIndexes(): void
+    {
+        require_once dirname(__DIR__) . '/lib/core/cabinetindexes.php';
+        $connection = Application::getConnection();
+        foreach (\B2bsync\Bridge\Core\CabinetIndexes::INDEXES as $index) {
+            if ($connection->isTableExists($index['table']) && !$this->cabinetIndexNamed($index['table'], $index['name'])) {
+                $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::createSql($index));
+            }
+        }
+    }
+
+    public function UnInstallCabinetIndexes(): void
+    {
+        require_once dirname(__DIR__) . '/lib/core/cabinetindexes.php';
+        $connection = Application::getConnection();
+        foreach (\B2bsync\Bridge\Core\CabinetIndexes::INDEXES as $index) {
+            if ($connection->isTableExists($index['table']) && $this->cabinetIndexNamed($index['table'], $index['name'])) {
+                $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::dropSql($index));
+            }
+        }
+    }
+
+    /** Whether $table has an index of that name (SHOW INDEX; MySQL/MariaDB, as install.sql). */
+    private function cabinetIndexNamed(string $table, string $name): bool
+    {
+        $helper = Application::getConnection()->getSqlHelper();
+        $found = Application::getConnection()->query('SHOW INDEX FROM ' . $helper->quote($table) . " WHERE Key_name = '" . $helper->forSql($name) . "'")->fetch();
+        return (bool)$found;
     }
 }
