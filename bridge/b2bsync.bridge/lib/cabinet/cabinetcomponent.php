@@ -73,7 +73,7 @@ abstract class CabinetComponent extends \CBitrixComponent
     public function executeComponent(): void
     {
         $this->arResult = ['ERROR' => null, 'DONE' => null];
-        $this->lang = defined('LANGUAGE_ID') ? (string)LANGUAGE_ID : 'en';
+        $this->lang = (string)(Application::getInstance()->getContext()->getLanguage() ?: 'en');
         $this->userId = (int)CurrentUser::get()->getId();
         if ($this->userId <= 0) {
             global $APPLICATION;
@@ -95,7 +95,8 @@ abstract class CabinetComponent extends \CBitrixComponent
                 return;
             }
             // page() may fill arResult before it refuses (the cabinet's header), so merge
-            $this->arResult = array_merge($this->arResult, $this->page($membership, $request));
+            $page = $this->page($membership, $request);
+            $this->arResult = array_merge($this->arResult, $page);
             $done = $request->getQuery('done');
             $this->arResult['DONE'] = is_string($done) && preg_match('/\A[a-z_]{1,32}\z/', $done) === 1 ? $done : null;
         } catch (CabinetDenied $e) {

@@ -79,7 +79,8 @@ final class DocumentList
             }
         }
         $page = Cabinet::pageNumber($get['page'] ?? null);
-        $found = $this->cabinet->rows()->find(CabinetRows::DOCUMENTS, $filter, ['UF_DATE' => 'DESC', 'ID' => 'DESC'], self::PAGE_SIZE, ($page - 1) * self::PAGE_SIZE);
+        $found = $errors !== [] ? ['rows' => [], 'total' => 0]
+            : $this->cabinet->rows()->find(CabinetRows::DOCUMENTS, $filter, ['UF_DATE' => 'DESC', 'ID' => 'DESC'], self::PAGE_SIZE, ($page - 1) * self::PAGE_SIZE);
         return [
             'DOCUMENTS' => array_map(static fn (array $row): array => self::shape($row, $lang, $downloadUrl), $found['rows']),
             'FILTER' => $kept + ['type' => '', 'from' => '', 'to' => '', 'number' => '', 'order' => ''],

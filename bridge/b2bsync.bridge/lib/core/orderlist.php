@@ -36,7 +36,9 @@ final class OrderList
         $errors = [];
         $query = OrderQuery::fromRequest($get, $this->cabinet->timezone(), $articleCodes, $errors);
         $page = Cabinet::pageNumber($get['page'] ?? null);
-        $found = $this->cabinet->orders()->companyOrders($m->companyId, $query, self::PAGE_SIZE, ($page - 1) * self::PAGE_SIZE);
+        // a filter that cannot be read shows its error and no orders, never every order
+        $found = $errors !== [] ? ['rows' => [], 'total' => 0]
+            : $this->cabinet->orders()->companyOrders($m->companyId, $query, self::PAGE_SIZE, ($page - 1) * self::PAGE_SIZE);
         $statuses = $this->cabinet->orders()->statuses($lang);
         $orders = $found['rows'];
         $names = $this->cabinet->names([...array_column($orders, 'USER_ID'), ...array_column($orders, 'RESPONSIBLE_ID'), $m->managerId, $query->managerId]);

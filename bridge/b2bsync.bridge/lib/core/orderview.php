@@ -11,10 +11,11 @@ namespace B2bsync\Bridge\Core;
  *
  * Approving moves the order from the APPROVAL_PENDING status to APPROVED, rejecting to REJECTED
  * (statuses found by XML_ID, so configured codes work); b2bsync's sidecar takes it from there.
- * The rejection's reason is an order_comments row (public, by the rejecting owner) written just
- * before the status change: everyone on the order sees why, and the status history pairs it with
- * the change — the reason of a change to REJECTED is the acting user's newest public comment on
- * the order from the REASON_WINDOW seconds before it.
+ * The rejection's reason is an order_comments row (public, by the rejecting owner) written right
+ * after the status change (checked before it, so a refused reason changes nothing; a refused
+ * status change writes no comment): everyone on the order sees why, and the status history pairs
+ * it with the change — the reason of a change to REJECTED is the acting user's public comment on
+ * the order closest in time to it, at most REASON_WINDOW seconds away.
  *
  * Internal comments (UF_IS_INTERNAL) are shown, and may be written, only by the company's manager
  * (the company's UF_MANAGER_ID) or the order's responsible manager; buyers never see them.
@@ -137,14 +138,15 @@ final class OrderView
             return null;
         }
         $found = null;
+        $best = self::REASON_WINDOW + 1;
         foreach ($comments as $comment) {
             $when = $comment['UF_CREATED_AT'] ?? null;
             if ((int)$comment['UF_USER_ID'] !== $user || (int)($comment['UF_IS_INTERNAL'] ?? 0) === 1 || !$when instanceof \DateTimeInterface) {
                 continue;
             }
-            $age = $at->getTimestamp() - $when->getTimestamp();
-            if ($age >= 0 && $age <= self::REASON_WINDOW) {
-                $found = $comment;
+            $distance = abs($at->getTimestamp() - $when->getTimestamp());
+            if ($distance < $best) {
+                [$found, $best] = [$comment, $distance];
             }
         }
         return $found;
@@ -182,9 +184,9 @@ final class OrderView
     public function reject(Membership $m, int $orderId, string $reason): void
     {
         $this->decidable($m, $orderId);
-        $target = $this->status(OrderList::REJECTED);
-        $this->addComment($m, $orderId, self::text($reason, 'reason'), false);
-        $this->cabinet->orders()->changeStatus($orderId, $target, $m->userId);
+        $text = self::text($reason, 'reason');
+        $this->cabinet->orders()->changeStatus($orderId, $this->status(OrderList::REJECTED), $m->userId);
+        $this->addComment($m, $orderId, $text, false);
     }
 
     public function comment(Membership $m, int $orderId, string $text, bool $internal): void
