@@ -140,6 +140,10 @@ final class CompanyView
             'UF_EMAIL' => $email,
             'UF_ROLE' => $role,
             'UF_STATUS' => 'requested',
+            // the hash of a token nobody ever sees: the unique index holds (a real site stores a
+            // missing string as '', and two '' collide) and no link can match until b2bsync
+            // issues the real token and replaces it
+            'UF_TOKEN_HASH' => hash('sha256', random_bytes(32)),
             'UF_INVITED_BY' => $m->userId,
             'UF_CREATED_AT' => $this->cabinet->now()->format(\DATE_ATOM),
         ]);
