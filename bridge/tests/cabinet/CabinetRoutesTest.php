@@ -25,6 +25,7 @@ final class CabinetRoutesTest extends TestCase
         self::assertSame(['company', []], $routes->parse('/cabinet/company/'));
         self::assertSame('/cabinet/orders/1024/', $routes->url('order', ['ORDER_ID' => 1024]));
         self::assertSame('/cabinet/', $routes->url('index'));
+        self::assertSame('/cabinet/orders/#ORDER_ID#/', $routes->template('order'));
         foreach (array_keys(CabinetRoutes::PAGES) as $page) {
             self::assertSame($page, $routes->parse($routes->url($page, ['ORDER_ID' => 7]))[0]);
         }

@@ -32,7 +32,7 @@ final class FinanceViewTest extends TestCase
             'AS_OF' => '24.11.2026 09:00',
             'STALE' => false,
             'BLOCKED' => true,
-            'BLOCK_REASON' => 'Просроченная задолженность 25 000 ₽ с 30.10.2026',
+            'BLOCK_REASON' => 'Долг 25 000 ₽ не оплачен с 30.10.2026',
         ], $f);
         $this->expectException(CabinetDenied::class);
         $cabinet->finance()->build($cabinet->scope()->current(W::BUYER), 'ru');
@@ -69,7 +69,7 @@ final class FinanceViewTest extends TestCase
         self::assertSame('Владелец', $owner['ROLE_TITLE']);
         self::assertSame("380\u{00A0}000,50\u{00A0}₽", $owner['FINANCE']['USED']);
         self::assertSame('/cabinet/finance/', $owner['FINANCE']['URL']);
-        self::assertSame(['REASON' => 'Просроченная задолженность 25 000 ₽ с 30.10.2026'], $owner['BLOCKED']);
+        self::assertSame(['REASON' => 'Долг 25 000 ₽ не оплачен с 30.10.2026'], $owner['BLOCKED']);
         self::assertSame(2, $owner['UNREAD']);
         $buyer = $header(W::BUYER, 'order');
         self::assertNull($buyer['FINANCE'], 'a buyer does not see finance');

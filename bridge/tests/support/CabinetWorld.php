@@ -170,7 +170,7 @@ final class CabinetWorld
             'UF_COMPANY_ID' => self::COMPANY, 'UF_CREDIT_LIMIT' => 500000, 'UF_CREDIT_USED' => 380000.5,
             'UF_OVERDUE_AMOUNT' => 25000, 'UF_OVERDUE_SINCE' => '2026-10-30', 'UF_MONTH_ORDERS_AMOUNT' => 120000,
             'UF_CURRENCY' => 'RUB', 'UF_SOURCE_AT' => $this->at('-1 hour'), 'UF_SYNCED_AT' => $this->at('-50 minutes'),
-            'UF_ORDER_BLOCKED' => true, 'UF_BLOCK_REASON' => 'Просроченная задолженность 25 000 ₽ с 30.10.2026',
+            'UF_ORDER_BLOCKED' => true, 'UF_BLOCK_REASON' => 'Долг 25 000 ₽ не оплачен с 30.10.2026',
         ]);
         $this->add('B2bCreditStatus', [
             'UF_COMPANY_ID' => self::OTHER_COMPANY, 'UF_CREDIT_LIMIT' => 100000, 'UF_CREDIT_USED' => 10000,

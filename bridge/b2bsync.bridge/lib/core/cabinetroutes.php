@@ -114,6 +114,12 @@ final class CabinetRoutes
         return $folder . $path;
     }
 
+    /** A page's link template with its #VARIABLES# left in (for child components' URL parameters). */
+    public function template(string $page): string
+    {
+        return self::folder($this->folder) . ($page === self::INDEX ? '' : $this->templates[$page]);
+    }
+
     /** The first menu page $role may open (the index page), or null when there is none. */
     public static function landing(CabinetAccess $access, string $role): ?string
     {

@@ -98,7 +98,7 @@ final class B2bsyncCabinetComponent extends CabinetComponent
             'FOLDER' => $this->arParams['SEF_FOLDER'],
             'URLS' => $urls,
             'URL_TEMPLATES' => [
-                'order' => $routes->url('order', ['ORDER_ID' => '#ORDER_ID#']),
+                'order' => $routes->template('order'),
                 'download' => $routes->url('documents') . '?download=#DOCUMENT_ID#',
             ],
         ];

@@ -15,6 +15,12 @@ $arComponentParameters = [
             'TYPE' => 'STRING',
             'DEFAULT' => '/cabinet/orders/#ORDER_ID#/',
         ],
+        'DOWNLOAD_URL' => [
+            'PARENT' => 'URL_TEMPLATES',
+            'NAME' => Loc::getMessage('B2BSYNC_DOCUMENTS_PARAM_DOWNLOAD_URL'),
+            'TYPE' => 'STRING',
+            'DEFAULT' => '',
+        ],
         'UPLOAD_PREFIX' => [
             'PARENT' => 'BASE',
             'NAME' => Loc::getMessage('B2BSYNC_DOCUMENTS_PARAM_UPLOAD_PREFIX'),

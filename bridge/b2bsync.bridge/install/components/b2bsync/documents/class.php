@@ -3,6 +3,7 @@
 declare(strict_types=1);
 
 use B2bsync\Bridge\Cabinet\CabinetComponent;
+use B2bsync\Bridge\Core\CabinetAccess;
 use B2bsync\Bridge\Core\CabinetDenied;
 use B2bsync\Bridge\Core\DocumentList;
 use B2bsync\Bridge\Core\Membership;
@@ -34,6 +35,7 @@ final class B2bsyncDocumentsComponent extends CabinetComponent
     protected function params(array $params): array
     {
         $params['ORDER_URL'] = trim((string)($params['ORDER_URL'] ?? '')) ?: '/cabinet/orders/#ORDER_ID#/';
+        $params['DOWNLOAD_URL'] = trim((string)($params['DOWNLOAD_URL'] ?? ''));
         $prefix = trim((string)($params['UPLOAD_PREFIX'] ?? ''));
         $params['UPLOAD_PREFIX'] = preg_match('~\A/[A-Za-z0-9_/\-]+\z~', $prefix) === 1 ? $prefix : DocumentList::DEFAULT_UPLOAD_PREFIX;
         return $params;
@@ -47,10 +49,13 @@ final class B2bsyncDocumentsComponent extends CabinetComponent
         }
         $this->setTitle((string)Loc::getMessage('B2BSYNC_DOCUMENTS_TITLE'));
         $base = (string)strtok((string)$request->getRequestUri(), '?');
-        $downloadUrl = static fn (int $id): string => $base . '?download=' . $id;
+        $template = $this->arParams['DOWNLOAD_URL'] !== '' ? $this->arParams['DOWNLOAD_URL'] : $base . '?download=#DOCUMENT_ID#';
+        $downloadUrl = static fn (int $id): string => self::fill($template, 'DOCUMENT_ID', $id);
         $result = $this->cabinet->documents()->build($m, $request->getQueryList()->toArray(), $this->lang, $base, $downloadUrl);
+        // a link to the order only for roles that may open it
+        $orders = $this->cabinet->scope()->can($m, CabinetAccess::ORDERS_VIEW);
         foreach ($result['DOCUMENTS'] as $i => $document) {
-            $result['DOCUMENTS'][$i]['ORDER_URL'] = $document['ORDER_ID'] === null ? null : self::fill($this->arParams['ORDER_URL'], 'ORDER_ID', $document['ORDER_ID']);
+            $result['DOCUMENTS'][$i]['ORDER_URL'] = $document['ORDER_ID'] === null || !$orders ? null : self::fill($this->arParams['ORDER_URL'], 'ORDER_ID', $document['ORDER_ID']);
         }
         return $result;
     }

@@ -86,7 +86,7 @@ $fields = [
                     <td><?= htmlspecialcharsbx($document['NUMBER']) ?></td>
                     <td><?= htmlspecialcharsbx($document['DATE']) ?></td>
                     <td class="b2b-num"><?= htmlspecialcharsbx($document['AMOUNT']) ?></td>
-                    <td><?php if ($document['ORDER_URL'] !== null): ?><a class="b2b-link" href="<?= htmlspecialcharsbx($document['ORDER_URL']) ?>"><?= htmlspecialcharsbx($document['ORDER_ID']) ?></a><?php endif; ?></td>
+                    <td><?php if ($document['ORDER_URL'] !== null): ?><a class="b2b-link" href="<?= htmlspecialcharsbx($document['ORDER_URL']) ?>"><?= htmlspecialcharsbx($document['ORDER_ID']) ?></a><?php elseif ($document['ORDER_ID'] !== null): ?><?= htmlspecialcharsbx($document['ORDER_ID']) ?><?php endif; ?></td>
                     <td><?php if ($document['URL'] !== null): ?><a class="b2b-button b2b-button--small" href="<?= htmlspecialcharsbx($document['URL']) ?>"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_DOCUMENTS_T_DOWNLOAD')) ?></a><?php else: ?><span class="b2b-muted"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_DOCUMENTS_T_NO_FILE')) ?></span><?php endif; ?></td>
                 </tr>
             <?php endforeach; ?>
