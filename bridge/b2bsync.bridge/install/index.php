@@ -187,7 +187,12 @@ class b2bsync_bridge extends CModule
         $connection = Application::getConnection();
         foreach (\B2bsync\Bridge\Core\CabinetIndexes::INDEXES as $index) {
             if ($connection->isTableExists($index['table']) && !$this->cabinetIndexNamed($index['table'], $index['name'])) {
-                $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::createSql($index));
+                try {
+                    $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::createSql($index));
+                } catch (\Bitrix\Main\DB\SqlQueryException) {
+                    // an index key the server cannot hold whole: the prefixed variant
+                    $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::createSql($index, true));
+                }
             }
         }
     }

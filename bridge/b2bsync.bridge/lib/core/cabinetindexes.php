@@ -9,9 +9,11 @@ namespace B2bsync\Bridge\Core;
  * stay indexed on a store with hundreds of thousands of orders (bench/cabinet_search.php measures
  * them; its notes explain each plan):
  *
- * - b_sale_order_props_value (CODE, VALUE(40), ORDER_ID): a company's orders by the property
- *   B2B_COMPANY_ID — Bitrix only indexes (ORDER_ID, ORDER_PROPS_ID), so without it listing one
- *   company's orders reads every property value of the store;
+ * - b_sale_order_props_value (CODE, VALUE, ORDER_ID): a company's orders by the property
+ *   B2B_COMPANY_ID, newest first along the index, and their count from the index alone — Bitrix
+ *   only indexes (ORDER_ID, ORDER_PROPS_ID), so without it listing one company's orders reads
+ *   every property value of the store. A server that cannot hold the whole VALUE in an index key
+ *   (an old COMPACT row format: 767 bytes) gets the "fallback" columns, a 40-character prefix;
  * - b_sale_basket_props (VALUE(64), CODE): basket lines by an article property (CML2_ARTICLE…) —
  *   Bitrix only indexes CODE, which every line carrying an article shares.
  *
@@ -20,19 +22,20 @@ namespace B2bsync\Bridge\Core;
  */
 final class CabinetIndexes
 {
-    /** @var list<array{table: string, name: string, columns: string}> */
+    /** @var list<array{table: string, name: string, columns: string, fallback: string}> */
     public const INDEXES = [
-        ['table' => 'b_sale_order_props_value', 'name' => 'ix_b2bsync_sopv_code_value', 'columns' => 'CODE, VALUE(40), ORDER_ID'],
-        ['table' => 'b_sale_basket_props', 'name' => 'ix_b2bsync_basket_props_value', 'columns' => 'VALUE(64), CODE'],
+        ['table' => 'b_sale_order_props_value', 'name' => 'ix_b2bsync_sopv_code_value', 'columns' => 'CODE, VALUE, ORDER_ID', 'fallback' => 'CODE, VALUE(40), ORDER_ID'],
+        ['table' => 'b_sale_basket_props', 'name' => 'ix_b2bsync_basket_props_value', 'columns' => 'VALUE(64), CODE', 'fallback' => 'VALUE(64), CODE'],
     ];
 
-    /** @param array{table: string, name: string, columns: string} $index */
-    public static function createSql(array $index): string
+    /** @param array{table: string, name: string, columns: string, fallback: string} $index */
+    public static function createSql(array $index, bool $fallback = false): string
     {
-        return "CREATE INDEX {$index['name']} ON {$index['table']} ({$index['columns']})";
+        $columns = $fallback ? $index['fallback'] : $index['columns'];
+        return "CREATE INDEX {$index['name']} ON {$index['table']} ($columns)";
     }
 
-    /** @param array{table: string, name: string, columns: string} $index */
+    /** @param array{table: string, name: string, columns: string, fallback: string} $index */
     public static function dropSql(array $index): string
     {
         return "DROP INDEX {$index['name']} ON {$index['table']}";
