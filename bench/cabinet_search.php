@@ -13,11 +13,13 @@ declare(strict_types=1);
  * article property CML2_ARTICLE; six property values an order, B2B_COMPANY_ID among them.
  * Articles follow a skewed popularity (a few are in thousands of orders, most in a handful).
  *
- * Measured: the statements B2bsync\Bridge\Cabinet\SaleOrders issues for one search page —
+ * Measured: the statements B2bsync\Bridge\Cabinet\SaleOrders issues for one search page, for rare
+ * and for popular articles — through the module's article index (b2bsync_cabinet_article, filled
+ * here with what ArticleIndexer writes): the page of 20 newest first and the count, each one
+ * range of the index; and, as while the index is still being filled, over the sale tables:
  * (1) the company's order IDs whose basket has the article as product XML_ID, (2) as an article
- * property, (3) the page of 20 among them, newest first, (4) their count — for rare and for
- * popular articles; and the company's first page unfiltered (page + count of the property rows)
- * and filtered by status (page + the joined count). Floor: the same page read by primary key
+ * property, (3) the page among them, (4) their count. Also the company's first page unfiltered
+ * (page + count of the property rows) and filtered by status (page + the joined count). Floor: the same page read by primary key
  * (20 IDs), in the same run. The plans are printed (EXPLAIN).
  *
  *   php bench/cabinet_search.php --quick             # 20,000 orders of the company
@@ -29,7 +31,9 @@ declare(strict_types=1);
  */
 
 require dirname(__DIR__) . '/bridge/b2bsync.bridge/lib/core/cabinetindexes.php';
+require dirname(__DIR__) . '/bridge/b2bsync.bridge/lib/core/articleindex.php';
 
+use B2bsync\Bridge\Core\ArticleIndex;
 use B2bsync\Bridge\Core\CabinetIndexes;
 
 const COMPANY = 1;
@@ -267,11 +271,53 @@ function explain(PDO $pdo, string $title, string $sql, array $bind): void
     }
 }
 
+/** The module's article index (install/db/mysql/cabinet.sql), filled with what ArticleIndexer writes. */
+function articleIndex(PDO $pdo, int $companyOrders): void
+{
+    $row = $pdo->query("SELECT VALUE FROM bench_meta WHERE NAME = 'article_index'")->fetch(PDO::FETCH_NUM);
+    if ($row !== false && (int)$row[0] === $companyOrders) {
+        return;
+    }
+    $started = microtime(true);
+    $pdo->exec('DROP TABLE IF EXISTS ' . ArticleIndex::TABLE);
+    $pdo->exec((string)file_get_contents(dirname(__DIR__) . '/bridge/b2bsync.bridge/install/db/mysql/cabinet.sql'));
+    $codes = implode(',', array_map([$pdo, 'quote'], ArticleIndex::DEFAULT_PROPERTIES));
+    $pdo->exec('INSERT IGNORE INTO ' . ArticleIndex::TABLE . " (COMPANY_ID, ARTICLE, ORDER_ID)
+        SELECT CAST(c.VALUE AS UNSIGNED), p.VALUE, b.ORDER_ID FROM b_sale_basket b
+        INNER JOIN b_sale_basket_props p ON p.BASKET_ID = b.ID AND p.CODE IN ($codes)
+        INNER JOIN b_sale_order_props_value c ON c.ORDER_ID = b.ORDER_ID AND c.CODE = '" . CODE . "'");
+    $pdo->exec('INSERT IGNORE INTO ' . ArticleIndex::TABLE . " (COMPANY_ID, ARTICLE, ORDER_ID)
+        SELECT CAST(c.VALUE AS UNSIGNED), b.PRODUCT_XML_ID, b.ORDER_ID FROM b_sale_basket b
+        INNER JOIN b_sale_order_props_value c ON c.ORDER_ID = b.ORDER_ID AND c.CODE = '" . CODE . "'
+        WHERE b.PRODUCT_XML_ID <> ''");
+    $pdo->exec("REPLACE INTO bench_meta VALUES ('article_index', '$companyOrders')");
+    $rows = (int)$pdo->query('SELECT COUNT(*) FROM ' . ArticleIndex::TABLE)->fetchColumn();
+    printf("article index: %d rows in %.1f s\n", $rows, microtime(true) - $started);
+}
+
+const PAGE_BY_INDEX = 'SELECT o.ID, o.ACCOUNT_NUMBER, o.DATE_INSERT, o.STATUS_ID, o.PRICE, o.CURRENCY, o.USER_ID, o.RESPONSIBLE_ID, o.CANCELED
+    FROM b_sale_order o INNER JOIN b2bsync_cabinet_article a ON o.ID = a.ORDER_ID
+    WHERE a.COMPANY_ID = :company AND a.ARTICLE = :article ORDER BY a.ORDER_ID DESC LIMIT 20 OFFSET 0';
+const COUNT_BY_INDEX = 'SELECT COUNT(1) FROM b2bsync_cabinet_article a WHERE a.COMPANY_ID = :company AND a.ARTICLE = :article';
+
+/** @return array{0: int, 1: int} the search once the article index is ready */
+function searchIndexed(PDO $pdo, string $article): array
+{
+    $bind = [':company' => COMPANY, ':article' => $article];
+    $page = $pdo->prepare(PAGE_BY_INDEX);
+    $page->execute($bind);
+    $rows = $page->fetchAll();
+    $count = $pdo->prepare(COUNT_BY_INDEX);
+    $count->execute($bind);
+    return [count($rows), (int)$count->fetchColumn()];
+}
+
 // --- run ---------------------------------------------------------------------------------------
 
 if (!seeded($pdo, $companyOrders)) {
     seed($pdo, $companyOrders);
 }
+articleIndex($pdo, $companyOrders);
 $without = isset($options['without-indexes']);
 foreach (CabinetIndexes::INDEXES as $index) {
     $present = hasIndex($pdo, $index['table'], $index['name']);
@@ -294,32 +340,38 @@ $pick = static fn (array $from): string => $from[mt_rand(0, count($from) - 1)];
 printf("company %d: %d orders; the most popular article is in %d of them, %d articles in at most 3\n", COMPANY, $companyOrders, $popularity[$popular[0]], count($rare));
 
 $bind = [':code' => CODE, ':company' => (string)COMPANY, ':article' => $rare[0]];
-explain($pdo, 'article as a basket property', BY_PROPERTY, $bind);
+explain($pdo, 'the article index page', PAGE_BY_INDEX, [':company' => COMPANY, ':article' => $popular[0]]);
+explain($pdo, 'the article index count', COUNT_BY_INDEX, [':company' => COMPANY, ':article' => $popular[0]]);
+explain($pdo, 'article as a basket property (no article index yet)', BY_PROPERTY, $bind);
 explain($pdo, 'article as product XML_ID', BY_XML_ID, $bind);
 explain($pdo, 'the first page of the company', sprintf(PAGE, ''), [':code' => CODE, ':company' => (string)COMPANY]);
 
 foreach (range(1, 5) as $_) {           // warm the buffer pool the way a running site is warm
+    searchIndexed($pdo, $pick($rare));
+    searchIndexed($pdo, $pick($popular));
     search($pdo, $pick($rare));
     search($pdo, $pick($popular));
     firstPage($pdo);
 }
-$times = ['rare' => [], 'popular' => [], 'first_page' => [], 'status_page' => [], 'floor' => []];
+$times = ['rare' => [], 'popular' => [], 'rare_joins' => [], 'popular_joins' => [], 'first_page' => [], 'status_page' => [], 'floor' => []];
 $someIds = array_map('intval', $pdo->query('SELECT ORDER_ID FROM b_sale_order_props_value WHERE CODE = ' . $pdo->quote(CODE) . ' AND VALUE = ' . $pdo->quote((string)COMPANY) . ' ORDER BY ORDER_ID DESC LIMIT 20')->fetchAll(PDO::FETCH_COLUMN));
 $found = ['rare' => 0, 'popular' => 0];
 for ($i = 0; $i < $runs; $i++) {
     $times['rare'][] = timed(static function () use ($pdo, $pick, $rare, &$found): void {
-        $found['rare'] += search($pdo, $pick($rare))[1];
+        $found['rare'] += searchIndexed($pdo, $pick($rare))[1];
     });
     $times['popular'][] = timed(static function () use ($pdo, $pick, $popular, &$found): void {
-        $found['popular'] += search($pdo, $pick($popular))[1];
+        $found['popular'] += searchIndexed($pdo, $pick($popular))[1];
     });
+    $times['rare_joins'][] = timed(static fn () => search($pdo, $pick($rare)));
+    $times['popular_joins'][] = timed(static fn () => search($pdo, $pick($popular)));
     $times['first_page'][] = timed(static fn () => firstPage($pdo));
     $times['status_page'][] = timed(static fn () => firstPage($pdo, 'PA'));
     $times['floor'][] = timed(static fn () => floorQuery($pdo, $someIds));
 }
 $floor = percentile($times['floor'], 0.5);
 $figures = [];
-foreach (['rare' => 'search_rare', 'popular' => 'search_popular', 'first_page' => 'first_page', 'status_page' => 'status_page'] as $key => $name) {
+foreach (['rare' => 'search_rare', 'popular' => 'search_popular', 'rare_joins' => 'noindex_rare', 'popular_joins' => 'noindex_popular', 'first_page' => 'first_page', 'status_page' => 'status_page'] as $key => $name) {
     $figures[$name . '_p50_ms'] = round(percentile($times[$key], 0.5), 2);
     $figures[$name . '_p95_ms'] = round(percentile($times[$key], 0.95), 2);
 }
@@ -332,6 +384,7 @@ $figures['goal_p95_ms'] = 200;
 $figures['ok'] = max($figures['search_rare_p95_ms'], $figures['search_popular_p95_ms']) < 200 ? 'yes' : 'no';
 printf("search by a rare article:    p50 %.2f ms, p95 %.2f ms\n", $figures['search_rare_p50_ms'], $figures['search_rare_p95_ms']);
 printf("search by a popular article: p50 %.2f ms, p95 %.2f ms (%d orders found on average)\n", $figures['search_popular_p50_ms'], $figures['search_popular_p95_ms'], $figures['popular_hits_avg']);
+printf("  without the article index (while the agent fills it): rare p95 %.2f ms, popular p50 %.2f ms, p95 %.2f ms\n", $figures['noindex_rare_p95_ms'], $figures['noindex_popular_p50_ms'], $figures['noindex_popular_p95_ms']);
 printf("first page of the company:   p50 %.2f ms, p95 %.2f ms\n", $figures['first_page_p50_ms'], $figures['first_page_p95_ms']);
 printf("first page, status PA:       p50 %.2f ms, p95 %.2f ms\n", $figures['status_page_p50_ms'], $figures['status_page_p95_ms']);
 printf("floor (20 orders by ID):     p50 %.3f ms; popular p95 / floor = %.1f\n", $floor, $figures['search_popular_p95_vs_floor']);

@@ -56,7 +56,7 @@ def cabinet_site(tmp_path: Path) -> Iterator[CabinetSite]:
     port = _free_port()
     state = tmp_path / "world.state"
     env = {**os.environ, "B2BSYNC_CABINET_STATE": str(state)}
-    server = subprocess.Popen(  # noqa: S603 - our own router, loopback only
+    server = subprocess.Popen(
         [str(php), "-S", f"127.0.0.1:{port}", "-t", str(BRIDGE), str(ROUTER)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -155,17 +155,57 @@ class b2bsync_bridge extends CModule
     /** Directory (under the document root) the cabinet's components are copied to. */
     private const CABINET_COMPONENTS = '/local/components/b2bsync';
 
-    /** Components and indexes; safe to run again (an upgrade copies the new components over). */
+    /** Components, indexes and the article index; safe to run again (an upgrade copies the new components over). */
     public function InstallCabinet(): void
     {
         $this->InstallCabinetComponents();
         $this->InstallCabinetIndexes();
+        $this->InstallCabinetArticleIndex();
     }
 
     public function UnInstallCabinet(): void
     {
+        $this->UnInstallCabinetArticleIndex();
         $this->UnInstallCabinetIndexes();
         $this->UnInstallCabinetComponents();
+    }
+
+    /** sale events handled by the article index (B2bsync\\Bridge\\Cabinet\\ArticleIndexer). */
+    private const CABINET_HANDLERS = [['sale', 'OnSaleOrderSaved', 'onSaleOrderSaved'], ['sale', 'OnSaleOrderDeleted', 'onSaleOrderDeleted']];
+
+    /**
+     * The table b2bsync_cabinet_article, the handlers that keep it, and the agent that indexes the
+     * orders placed before (once: it sets the module option article_index to "ready").
+     */
+    public function InstallCabinetArticleIndex(): void
+    {
+        global $DB;
+        if (!ModuleManager::isModuleInstalled('sale')) {
+            return;
+        }
+        $DB->RunSQLBatch(__DIR__ . '/db/mysql/cabinet.sql');
+        $events = EventManager::getInstance();
+        foreach (self::CABINET_HANDLERS as [$module, $event, $method]) {
+            $events->unRegisterEventHandler($module, $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer', $method);
+            $events->registerEventHandler($module, $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer', $method);
+        }
+        if (\Bitrix\Main\Config\Option::get($this->MODULE_ID, 'article_index', '') !== 'ready') {
+            \CAgent::AddAgent('\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer::fillAgent(0);', $this->MODULE_ID, 'N', 30);
+        }
+    }
+
+    public function UnInstallCabinetArticleIndex(): void
+    {
+        $events = EventManager::getInstance();
+        foreach (self::CABINET_HANDLERS as [$module, $event, $method]) {
+            $events->unRegisterEventHandler($module, $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer', $method);
+        }
+        \CAgent::RemoveModuleAgents($this->MODULE_ID);
+        \Bitrix\Main\Config\Option::delete($this->MODULE_ID, ['name' => 'article_index']);
+        $connection = Application::getConnection();
+        if ($connection->isTableExists('b2bsync_cabinet_article')) {
+            $connection->dropTable('b2bsync_cabinet_article');
+        }
     }
 
     /** install/components/b2bsync/* → /local/components/b2bsync/*, overwriting older copies. */

@@ -219,7 +219,7 @@ final class ComponentLayoutTest extends TestCase
     public function testEveryModuleClassFileIsLowerCaseWithStrictTypes(): void
     {
         $files = [...glob(self::ROOT . '/lib/cabinet/*.php'), ...glob(self::ROOT . '/lib/controller/*.php')];
-        self::assertCount(6, $files);
+        self::assertCount(8, $files);
         foreach ($files as $file) {
             self::assertSame(strtolower(basename($file)), basename($file));
             self::assertStringStartsWith("<?php\n\ndeclare(strict_types=1);", (string)file_get_contents($file), $file);
@@ -229,7 +229,7 @@ final class ComponentLayoutTest extends TestCase
     public function testTheInstallerCopiesAndRemovesTheComponents(): void
     {
         $installer = (string)file_get_contents(self::ROOT . '/install/index.php');
-        foreach (['public function InstallCabinetComponents(): void', 'public function UnInstallCabinetComponents(): void', "'/local/components/b2bsync'", '$this->InstallCabinet();', '$this->UnInstallCabinet();', 'public function InstallCabinetIndexes(): void'] as $needle) {
+        foreach (['public function InstallCabinetComponents(): void', 'public function UnInstallCabinetComponents(): void', "'/local/components/b2bsync'", '$this->InstallCabinet();', '$this->UnInstallCabinet();', 'public function InstallCabinetIndexes(): void', 'public function InstallCabinetArticleIndex(): void', 'ArticleIndexer::fillAgent(0);'] as $needle) {
             self::assertStringContainsString($needle, $installer);
         }
         $settings = require self::ROOT . '/.settings.php';

@@ -4,9 +4,12 @@ declare(strict_types=1);
 
 namespace B2bsync\Bridge\Cabinet;
 
+use B2bsync\Bridge\Core\ArticleIndex;
 use B2bsync\Bridge\Core\CabinetDenied;
 use B2bsync\Bridge\Core\OrderPort;
 use B2bsync\Bridge\Core\OrderQuery;
+use B2bsync\Bridge\ModuleOptions;
+use Bitrix\Main\Config\Option;
 use Bitrix\Main\ORM\Fields\ExpressionField;
 use Bitrix\Main\ORM\Fields\Relations\Reference;
 use Bitrix\Main\ORM\Query\Join;
@@ -27,11 +30,12 @@ use Bitrix\Sale\Order;
  * OnSaleStatusOrderChange: the module's status log records the acting user).
  *
  * A company's orders are those whose property B2B_COMPANY_ID holds the company's ID (joined as
- * a runtime reference on ORDER_ID + CODE). The article search runs in two indexed steps
- * (bench/cabinet_search.php measures both on 100,000 orders of one company): first the IDs of
- * the company's orders with a basket line whose PRODUCT_XML_ID, or one of whose article
- * properties, equals the article; then the page of orders among those IDs with the other
- * filters. Pages are read newest first along the property's index; the total is counted from the
+ * a runtime reference on ORDER_ID + CODE). The article search reads the module's article index
+ * (ArticleIndexTable, kept by ArticleIndexer) once the module option article_index is "ready";
+ * until the agent has indexed the older orders it runs in two steps over the sale tables: the
+ * IDs of the company's orders with a basket line whose PRODUCT_XML_ID, or one of whose article
+ * properties, equals the article, then the page among those IDs (bench/cabinet_search.php
+ * measures both on 100,000 orders of one company). Pages are read newest first along the property's index; the total is counted from the
  * property rows alone unless the order's own columns are filtered. The installer's indexes
  * (b2bsync_bridge::InstallCabinetIndexes) make the property lookups indexed:
  * b_sale_order_props_value (CODE, VALUE, ORDER_ID) and b_sale_basket_props (VALUE).
@@ -57,6 +61,9 @@ final class SaleOrders implements OrderPort
 
     public function companyOrders(int $companyId, OrderQuery $query, int $limit, int $offset): array
     {
+        if ($query->article !== null && Option::get(ModuleOptions::MODULE_ID, ArticleIndex::OPTION_STATE, '') === ArticleIndex::READY) {
+            return $this->byArticleIndex($companyId, $query, $limit, $offset);
+        }
         $ids = null;
         if ($query->article !== null) {
             $ids = $this->ordersWithArticle($companyId, $query->article, $query->articleCodes);
@@ -92,6 +99,42 @@ final class SaleOrders implements OrderPort
             $q->whereIn('ID', $ids);
         }
         return [$q, self::orderFilters($q, $query)];
+    }
+
+    /**
+     * The search through the module's article index: one range of its primary key, newest order
+     * first, counted from the index alone unless the order's own columns are filtered.
+     * @return array{rows: list<array<string, mixed>>, total: int}
+     */
+    private function byArticleIndex(int $companyId, OrderQuery $query, int $limit, int $offset): array
+    {
+        $build = static function () use ($companyId, $query): array {
+            $q = OrderTable::query();
+            $q->registerRuntimeField(new Reference(
+                'B2B_ARTICLE',
+                ArticleIndexTable::class,
+                Join::on('this.ID', 'ref.ORDER_ID'),
+                ['join_type' => 'INNER'],
+            ));
+            $q->where('B2B_ARTICLE.COMPANY_ID', $companyId)->where('B2B_ARTICLE.ARTICLE', (string)$query->article);
+            return [$q, self::orderFilters($q, $query)];
+        };
+        [$q, $filtered] = $build();
+        $q->setSelect(['ID', 'ACCOUNT_NUMBER', 'DATE_INSERT', 'STATUS_ID', 'PRICE', 'CURRENCY', 'USER_ID', 'RESPONSIBLE_ID', 'CANCELED'])
+            ->setOrder(['B2B_ARTICLE.ORDER_ID' => 'DESC'])->setLimit($limit)->setOffset($offset);
+        $rows = [];
+        $result = $q->exec();
+        while ($row = $result->fetch()) {
+            $rows[] = $this->orderRow($row, $companyId);
+        }
+        if ($filtered) {
+            [$count] = $build();
+            $count->registerRuntimeField(new ExpressionField('CNT', 'COUNT(1)'));
+            $total = (int)($count->setSelect(['CNT'])->fetch()['CNT'] ?? 0);
+        } else {
+            $total = (int)ArticleIndexTable::getCount(['=COMPANY_ID' => $companyId, '=ARTICLE' => (string)$query->article]);
+        }
+        return ['rows' => $rows, 'total' => $total];
     }
 
     /** The filters on the order's own columns; whether there were any. */
