@@ -161,13 +161,33 @@ class b2bsync_bridge extends CModule
         $this->InstallCabinetComponents();
         $this->InstallCabinetIndexes();
         $this->InstallCabinetArticleIndex();
+        $this->InstallCabinetBell();
     }
 
     public function UnInstallCabinet(): void
     {
+        $this->UnInstallCabinetBell();
         $this->UnInstallCabinetArticleIndex();
         $this->UnInstallCabinetIndexes();
         $this->UnInstallCabinetComponents();
+    }
+
+    /** HL-block events of b2b_notifications (module "" as HL data classes fire them) that push the bell's count. */
+    private const CABINET_BELL_EVENTS = ['B2bNotificationsOnAfterAdd', 'B2bNotificationsOnAfterUpdate'];
+
+    public function InstallCabinetBell(): void
+    {
+        $this->UnInstallCabinetBell();
+        foreach (self::CABINET_BELL_EVENTS as $event) {
+            EventManager::getInstance()->registerEventHandler('', $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\BellPush', 'onNotificationWritten');
+        }
+    }
+
+    public function UnInstallCabinetBell(): void
+    {
+        foreach (self::CABINET_BELL_EVENTS as $event) {
+            EventManager::getInstance()->unRegisterEventHandler('', $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\BellPush', 'onNotificationWritten');
+        }
     }
 
     /** sale events handled by the article index (B2bsync\\Bridge\\Cabinet\\ArticleIndexer). */

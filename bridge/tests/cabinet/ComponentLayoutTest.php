@@ -219,7 +219,7 @@ final class ComponentLayoutTest extends TestCase
     public function testEveryModuleClassFileIsLowerCaseWithStrictTypes(): void
     {
         $files = [...glob(self::ROOT . '/lib/cabinet/*.php'), ...glob(self::ROOT . '/lib/controller/*.php')];
-        self::assertCount(8, $files);
+        self::assertCount(9, $files);
         foreach ($files as $file) {
             self::assertSame(strtolower(basename($file)), basename($file));
             self::assertStringStartsWith("<?php\n\ndeclare(strict_types=1);", (string)file_get_contents($file), $file);
@@ -229,9 +229,13 @@ final class ComponentLayoutTest extends TestCase
     public function testTheInstallerCopiesAndRemovesTheComponents(): void
     {
         $installer = (string)file_get_contents(self::ROOT . '/install/index.php');
-        foreach (['public function InstallCabinetComponents(): void', 'public function UnInstallCabinetComponents(): void', "'/local/components/b2bsync'", '$this->InstallCabinet();', '$this->UnInstallCabinet();', 'public function InstallCabinetIndexes(): void', 'public function InstallCabinetArticleIndex(): void', 'ArticleIndexer::fillAgent(0);'] as $needle) {
+        foreach (['public function InstallCabinetComponents(): void', 'public function UnInstallCabinetComponents(): void', "'/local/components/b2bsync'", '$this->InstallCabinet();', '$this->UnInstallCabinet();', 'public function InstallCabinetIndexes(): void', 'public function InstallCabinetArticleIndex(): void', 'ArticleIndexer::fillAgent(0);', 'public function InstallCabinetBell(): void'] as $needle) {
             self::assertStringContainsString($needle, $installer);
         }
+        $installerEvents = [];
+        preg_match("/CABINET_BELL_EVENTS = \\[([^\\]]*)\\]/", $installer, $m);
+        preg_match_all("/'([A-Za-z0-9]+)'/", $m[1] ?? '', $names);
+        self::assertSame(\B2bsync\Bridge\Cabinet\BellPush::EVENTS, $names[1], 'the installer registers the events BellPush names');
         $settings = require self::ROOT . '/.settings.php';
         self::assertSame('\\B2bsync\\Bridge\\Controller', $settings['controllers']['value']['defaultNamespace']);
         self::assertArrayHasKey('b2bsync.bridge.cabinet', $settings['services']['value']);
