@@ -64,7 +64,7 @@ $menu = [
         <p class="b2b-summary">
             <a class="b2b-link" href="<?= htmlspecialcharsbx($f['URL']) ?>"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_CABINET_H_FINANCE')) ?></a>:
             <?php if ($f['LIMIT'] !== ''): ?><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_CABINET_H_LIMIT', ['#USED#' => $f['USED'], '#LIMIT#' => $f['LIMIT'], '#AVAILABLE#' => $f['AVAILABLE']])) ?><?php else: ?><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_CABINET_H_USED', ['#USED#' => $f['USED']])) ?><?php endif; ?>
-            <?php if ($f['HAS_OVERDUE']): ?><span class="b2b-danger"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_CABINET_H_OVERDUE', ['#AMOUNT#' => $f['OVERDUE'], '#DATE#' => $f['OVERDUE_SINCE']])) ?></span><?php endif; ?>
+            <?php if ($f['HAS_OVERDUE']): ?><span class="b2b-danger">· <?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_CABINET_H_OVERDUE', ['#AMOUNT#' => $f['OVERDUE'], '#DATE#' => $f['OVERDUE_SINCE']])) ?></span><?php endif; ?>
             <?php if ($f['STALE']): ?><span class="b2b-muted"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_CABINET_H_STALE')) ?></span><?php endif; ?>
         </p>
     <?php endif; ?>

@@ -11,6 +11,6 @@ $MESS['B2BSYNC_CABINET_H_BELL'] = 'Notifications';
 $MESS['B2BSYNC_CABINET_H_FINANCE'] = 'Credit';
 $MESS['B2BSYNC_CABINET_H_LIMIT'] = '#USED# used of #LIMIT#, #AVAILABLE# available';
 $MESS['B2BSYNC_CABINET_H_USED'] = 'debt #USED#';
-$MESS['B2BSYNC_CABINET_H_OVERDUE'] = '; #AMOUNT# overdue since #DATE#';
+$MESS['B2BSYNC_CABINET_H_OVERDUE'] = '#AMOUNT# overdue since #DATE#';
 $MESS['B2BSYNC_CABINET_H_STALE'] = '(data updating)';
 $MESS['B2BSYNC_CABINET_H_BLOCKED'] = 'New orders of the company are blocked: #REASON#';

@@ -11,6 +11,6 @@ $MESS['B2BSYNC_CABINET_H_BELL'] = 'Уведомления';
 $MESS['B2BSYNC_CABINET_H_FINANCE'] = 'Расчёты';
 $MESS['B2BSYNC_CABINET_H_LIMIT'] = 'использовано #USED# из #LIMIT#, доступно #AVAILABLE#';
 $MESS['B2BSYNC_CABINET_H_USED'] = 'задолженность #USED#';
-$MESS['B2BSYNC_CABINET_H_OVERDUE'] = '; просрочено #AMOUNT# с #DATE#';
+$MESS['B2BSYNC_CABINET_H_OVERDUE'] = 'просрочено #AMOUNT# с #DATE#';
 $MESS['B2BSYNC_CABINET_H_STALE'] = '(данные обновляются)';
 $MESS['B2BSYNC_CABINET_H_BLOCKED'] = 'Новые заказы компании заблокированы: #REASON#';
