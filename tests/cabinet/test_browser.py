@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import JavascriptException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -43,7 +45,7 @@ def _shoot(driver: Any, folder: Path, name: str) -> None:
 def _login(driver: Any, site: CabinetSite, user: int, lang: str = "ru") -> None:
     driver.delete_all_cookies()
     driver.get(f"{site.url}/login?user={user}&lang={lang}")
-    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".b2b-head"))
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".b2b-head"))
 
 
 def _state(site: CabinetSite) -> dict[str, Any]:
@@ -52,7 +54,15 @@ def _state(site: CabinetSite) -> dict[str, Any]:
 
 
 def _text(driver: Any) -> str:
-    return str(driver.find_element(By.TAG_NAME, "body").text)
+    """The page's visible text, read in one script call (no element to go stale mid-navigation)."""
+    return str(driver.execute_script("return document.body ? document.body.innerText : '';"))
+
+
+def _wait(driver: Any, condition: Callable[[Any], Any]) -> None:
+    """Until ``condition`` holds; a page replaced while it is checked is simply checked again."""
+    WebDriverWait(
+        driver, WAIT, ignored_exceptions=(StaleElementReferenceException, JavascriptException)
+    ).until(condition)
 
 
 def test_a_buyer_finds_a_three_month_old_order_by_article(
@@ -68,14 +78,14 @@ def test_a_buyer_finds_a_three_month_old_order_by_article(
     field = browser.find_element(By.NAME, "article")
     field.send_keys("art-7731")
     field.submit()
-    WebDriverWait(browser, WAIT).until(lambda d: "article=art-7731" in d.current_url)
+    _wait(browser, lambda d: "article=art-7731" in d.current_url)
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.b2b-order")
     assert [r.get_attribute("data-order-id") for r in rows] == ["1001"]
     assert "24.08.2026" in rows[0].text
     _shoot(browser, shots, "orders-search")
 
     rows[0].find_element(By.LINK_TEXT, "RM-1001").click()
-    WebDriverWait(browser, WAIT).until(lambda d: d.title == "Заказ RM-1001")
+    _wait(browser, lambda d: d.title == "Заказ RM-1001")
     cells = browser.find_elements(By.CSS_SELECTOR, ".b2b-basket td.b2b-article")
     articles = [td.text for td in cells]
     assert "ART-7731" in articles
@@ -96,9 +106,7 @@ def test_an_accountant_downloads_a_document_and_sees_no_orders(
     row = browser.find_element(By.CSS_SELECTOR, 'tr.b2b-document[data-document-id="1"]')
     row.find_element(By.LINK_TEXT, "Скачать").click()
     downloads = tmp_path / "downloads"
-    WebDriverWait(browser, WAIT).until(
-        lambda d: [p for p in downloads.iterdir() if p.suffix == ".pdf"]
-    )
+    _wait(browser, lambda d: [p for p in downloads.iterdir() if p.suffix == ".pdf"])
     (pdf,) = [p for p in downloads.iterdir() if p.suffix == ".pdf"]
     assert pdf.name == "invoice-СЧ-00412.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-1.4")
@@ -144,14 +152,14 @@ def test_a_viewer_cannot_approve_but_the_owner_can(
         form.submit();
         """
     )
-    WebDriverWait(browser, WAIT).until(lambda d: "Ваша роль" in _text(d))
+    _wait(browser, lambda d: "Ваша роль" in _text(d))
     assert _state(cabinet_site)["statuses"]["1024"] == "PA"
 
     _login(browser, cabinet_site, OWNER)
     browser.get(f"{cabinet_site.url}/cabinet/orders/1024/")
     _shoot(browser, shots, "order")
     browser.find_element(By.NAME, "approve").click()
-    WebDriverWait(browser, WAIT).until(lambda d: "Заказ согласован." in _text(d))
+    _wait(browser, lambda d: "Заказ согласован." in _text(d))
     assert "done=approved" in browser.current_url
     assert not browser.find_elements(By.NAME, "approve")
     assert _state(cabinet_site)["statuses"]["1024"] == "AP"
@@ -168,7 +176,7 @@ def test_notifications_bell_and_company_page(
     _shoot(browser, shots, "notifications")
 
     browser.find_elements(By.CSS_SELECTOR, ".b2b-note--unread button")[0].click()
-    WebDriverWait(browser, WAIT).until(lambda d: "Marked as read." in _text(d))
+    _wait(browser, lambda d: "Marked as read." in _text(d))
     assert browser.find_element(By.CSS_SELECTOR, "[data-b2b-unread]").text == "1"
 
     # b2bsync writes a new notification; the bell's controller call brings the count
@@ -177,15 +185,13 @@ def test_notifications_bell_and_company_page(
     )
     urllib.request.urlopen(request, timeout=WAIT).close()
     browser.execute_script("return window.B2bsyncBell.refresh();")
-    WebDriverWait(browser, WAIT).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[data-b2b-unread]").text == "2"
-    )
+    _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "[data-b2b-unread]").text == "2")
 
     browser.get(f"{cabinet_site.url}/cabinet/company/")
     assert browser.title == "Employees: ООО «Ромашка»"
     invites_before = _state(cabinet_site)["invites"]
     browser.find_element(By.NAME, "email").send_keys("new.colleague@romashka.example")
     browser.find_element(By.CSS_SELECTOR, ".b2b-invite-form button").click()
-    WebDriverWait(browser, WAIT).until(lambda d: "Invitation created" in _text(d))
+    _wait(browser, lambda d: "Invitation created" in _text(d))
     assert _state(cabinet_site)["invites"] == invites_before + 1
     _shoot(browser, shots, "company")
