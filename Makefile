@@ -9,7 +9,7 @@ PROD_LOCK := requirements/prod.txt
 LOCK_ARGS := --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	--strip-extras --upgrade
 
-.PHONY: demo test lint types unit php venv lock clean bench-quick
+.PHONY: demo test lint types unit php venv lock clean bench-quick proof
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ php:
 	bash bridge/check.sh
 
 test: lint types php unit
+
+# The crash proof with many seeds (CI runs 3): seed n on SQLite when even, PostgreSQL when odd.
+SEEDS ?= 200
+proof: $(STAMP)
+	PROOF_SEEDS=$(SEEDS) $(BIN)/pytest -q tests/proof
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/bitrix_throughput.py --quick

@@ -18,6 +18,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 
 
@@ -79,9 +80,17 @@ class JsonLinesProgress:
 
 
 class BarProgress:
-    """A rich progress bar per stage; events are printed above the bars."""
+    """A rich progress bar per stage with its total and an ETA once the total is known (the
+    orders job opens its stage with the first page's ``total``); events, and log lines written
+    to stderr meanwhile, are printed above the bars."""
 
-    def __init__(self, job: str, console: Console | None = None) -> None:
+    def __init__(
+        self,
+        job: str,
+        console: Console | None = None,
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.job = job
         self._console = console or Console(stderr=True)
         self._bars = Progress(
@@ -89,8 +98,11 @@ class BarProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=self._console,
             transient=False,
+            get_time=clock,
         )
         self._task: TaskID | None = None
         self._bars.start()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import weakref
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,6 @@ from bitrix_client import (
     PROFILES,
     BitrixClient,
     OAuthAuth,
-    OAuthTokens,
     RateLimit,
     RateLimiter,
     RetryPolicy,
@@ -24,6 +21,7 @@ from bitrix_client import (
 
 from ._errors import ConfigError
 from ._logging import REDACTOR
+from ._tokens import TokenFile
 from .settings import BitrixSettings, RateLimitProfile
 
 
@@ -52,32 +50,6 @@ def shared_limiter(site: str, limit: RateLimit | None, max_concurrency: int) -> 
     return per_loop[key]
 
 
-def _token_saver(path: Path) -> Any:
-    def save(tokens: OAuthTokens) -> None:
-        REDACTOR.add(tokens.access_token, tokens.refresh_token)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(
-                {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token}
-            ),
-            encoding="utf-8",
-        )
-        os.chmod(tmp, 0o600)
-        tmp.replace(path)
-
-    return save
-
-
-def _stored_tokens(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise ConfigError(f"token file {path} is not valid JSON") from exc
-    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
-
-
 def bitrix_client(
     settings: BitrixSettings, *, transport: httpx.AsyncBaseTransport | None = None
 ) -> BitrixClient:
@@ -98,16 +70,22 @@ def bitrix_client(
     elif settings.portal_url and settings.access_token and settings.refresh_token:
         if not settings.client_id or settings.client_secret is None:
             raise ConfigError("bitrix OAuth needs client_id and client_secret")
-        token_file = Path(settings.token_file) if settings.token_file else None
-        stored = _stored_tokens(token_file) if token_file else {}
+        # The token file, once written, holds the live pair: the configured tokens were
+        # rotated away by the first renewal.
+        shared = TokenFile(Path(settings.token_file)) if settings.token_file else None
+        stored = shared.read() if shared else None
         auth = OAuthAuth(
             settings.portal_url,
             client_id=settings.client_id,
             client_secret=settings.client_secret.get_secret_value(),
-            access_token=stored.get("access_token", settings.access_token.get_secret_value()),
-            refresh_token=stored.get("refresh_token", settings.refresh_token.get_secret_value()),
+            access_token=stored.access_token
+            if stored
+            else settings.access_token.get_secret_value(),
+            refresh_token=stored.refresh_token
+            if stored
+            else settings.refresh_token.get_secret_value(),
             oauth_server=settings.oauth_server,
-            on_rotate=_token_saver(token_file) if token_file else None,
+            shared=shared,
         )
     else:
         raise ConfigError(

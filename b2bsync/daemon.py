@@ -4,6 +4,9 @@ APScheduler (3.x, asyncio) fires each job on the intervals of ``[schedule]``; a 
 twice at once here (``max_instances=1``) nor beside a one-shot or another host (its lease). One
 Bitrix client is shared by every job, so the process keeps to one rate-limit bucket. On stop the
 scheduler fires nothing new and the running job finishes its current company and checkpoints.
+Each run takes its leases under its own holder name (and fencing numbers), so two runs of this
+process that share a job (``all`` and ``orders`` for an XML drop) exclude each other as two
+hosts would, and a run that loses its lease stops alone.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from onec_client import open_source
 
 from ._progress import JsonLinesProgress
 from ._wiring import bitrix_client
-from .runner import NEEDS_ONEC, Clients, RunOutcome, holder_id, run_jobs
+from .runner import NEEDS_ONEC, Clients, RunOutcome, run_jobs
 from .settings import Settings
 from .store import Store
 
@@ -64,7 +67,6 @@ async def run_daemon(
 ) -> list[RunOutcome]:
     """Run until ``stop`` is set; returns every run's outcome (for tests and the exit code)."""
     plan = intervals(settings)
-    holder = holder_id()
     outcomes: list[RunOutcome] = []
     running: set[asyncio.Task[None]] = set()
     async with AsyncExitStack() as stack:
@@ -86,7 +88,6 @@ async def run_daemon(
                     store=store,
                     stop=stop,
                     clients=shared,
-                    holder=holder,
                     progress=JsonLinesProgress,
                 )
             )
@@ -115,7 +116,7 @@ async def run_daemon(
                 next_run_time=start + timedelta(seconds=offset),
             )
         scheduler.start()
-        log.info("daemon.started", jobs=plan, holder=holder)
+        log.info("daemon.started", jobs=plan)
         try:
             await stop.wait()
         finally:

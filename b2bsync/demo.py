@@ -60,6 +60,9 @@ def _money(value: Any) -> str:
 
 
 def credit_bar(used: Decimal, limit: Decimal | None, width: int = 20) -> str:
+    if used < 0:  # a negative debt: the buyer paid in advance
+        room = f" of {_money(limit)}" if limit else ", no limit set"
+        return f"[{'░' * width}] advance {_money(-used)} (0%{room})"
     if not limit:
         return f"[{'·' * width}] {_money(used)} used, no limit set"
     share = min(used / limit, Decimal(1))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,23 +25,27 @@ from ._errors import ConfigError
 from ._wiring import bitrix_client
 from .schema import schema_config
 from .settings import Settings
+from .store._url import parse_store_url
 
 REQUIRED_SCOPES = ("sale", "b2bsync")
 
 
 @dataclass
 class Check:
+    """One line. A warning (``⚠``) is shown with its fix but does not fail the doctor."""
+
     name: str
     ok: bool
     detail: str = ""
     fix: str = ""
+    warning: bool = False
 
     def line(self) -> str:
-        mark = "✓" if self.ok else "✗"
+        mark = "⚠" if self.warning else ("✓" if self.ok else "✗")
         text = f"{mark} {self.name}"
         if self.detail:
             text += f": {self.detail}"
-        if not self.ok and self.fix:
+        if (self.warning or not self.ok) and self.fix:
             text += f" — {self.fix}"
         return text
 
@@ -202,6 +208,53 @@ async def _schema(client: BitrixClient, settings: Settings, state: DoctorState) 
 
 SCHEMA_LINES = 3
 
+#: Group or other may read or write: the webhook secret, 1C's password, the OAuth pair or the
+#: state (which names every company and document) would be open to every local account.
+_OPEN_BITS = 0o066
+
+
+def secret_files(settings: Settings, config_file: Path | None, env_file: Path | None) -> list[Path]:
+    """The files that may hold secrets or the sync's state, those that exist."""
+    candidates: list[Path] = []
+    if config_file is not None:
+        candidates.append(config_file)
+    if env_file is not None:
+        candidates.append(env_file)
+    if settings.bitrix.token_file:
+        candidates.append(Path(settings.bitrix.token_file))
+    try:
+        state = parse_store_url(settings.state.url.get_secret_value()).sqlite_path
+    except (ConfigError, ValueError):
+        state = None
+    if state is not None:
+        candidates += [state, state.with_name(state.name + "-wal")]
+    return [path for path in dict.fromkeys(candidates) if path.is_file()]
+
+
+def file_permissions(
+    settings: Settings, *, config_file: Path | None = None, env_file: Path | None = None
+) -> list[Check]:
+    """A warning per config, env, token or state file others can read (or write)."""
+    files = secret_files(settings, config_file, env_file)
+    warnings = []
+    for path in files:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & _OPEN_BITS:
+            warnings.append(
+                Check(
+                    "file permissions",
+                    True,
+                    f"{path} is {'readable' if mode & 0o044 else 'writable'} by others "
+                    f"({mode:04o})",
+                    f"chmod 600 {path} (and run b2bsync as its owner)",
+                    warning=True,
+                )
+            )
+    if warnings or not files:
+        return warnings
+    return [Check("file permissions", True, f"owner only ({len(files)} files)")]
+
+
 CHECKS: list[CheckFn] = [_reachable, _scopes, _bridge, _languages, _person_types, _schema]
 
 
@@ -210,8 +263,11 @@ async def run_doctor(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     extra: list[CheckFn] | None = None,
+    config_file: Path | None = None,
+    env_file: Path | None = None,
 ) -> list[Check]:
     results = [Check("configuration", True, f"rate limit {settings.bitrix.rate_limit.value}")]
+    results += file_permissions(settings, config_file=config_file, env_file=env_file)
     results.append(_status_codes(settings))
     try:
         client = bitrix_client(settings.bitrix, transport=transport)

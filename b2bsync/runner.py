@@ -1,8 +1,10 @@
 """Running sync jobs: leases, run records, the shared clients, graceful stop.
 
 Every job run holds the job's lease in the state store for its whole duration (renewed in the
-background), so two runs of one job — a timer's one-shot and the daemon, or two hosts sharing a
-PostgreSQL store — never overlap; ``all`` takes every lease it needs at once or none. A run
+background by :class:`~b2bsync._lease_keeper.LeaseKeeper`), so two runs of one job — a timer's
+one-shot and the daemon, or two hosts sharing a PostgreSQL store — never overlap; ``all`` takes
+every lease it needs at once or none. Every checkpoint and every write to Bitrix is fenced by
+the lease's generation: a run that lost its lease writes nothing more and ends ``failed``. A run
 records its start, end, counts and errors. SIGTERM sets ``stop``: the running job finishes the
 company it is on, checkpoints, and the run ends as ``stopped``.
 """
@@ -23,7 +25,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import structlog
 
-from bitrix_client import BitrixClient, FatalError
+from bitrix_client import BitrixClient, FatalError, write_guard
 from jobs import (
     ALL_ORDER,
     JOBS,
@@ -37,9 +39,10 @@ from jobs import (
 from onec_client import OneCSource, open_source
 
 from ._errors import B2BSyncError, UsageError
+from ._lease_keeper import LeaseKeeper, LeaseTiming
 from ._wiring import bitrix_client
 from .settings import Settings
-from .store import Store
+from .store import LeaseLost, Store
 
 log = structlog.get_logger("b2bsync")
 
@@ -84,6 +87,7 @@ def sync_config(
         upload_url_prefix=sync.upload_url_prefix,
         download_base_url=sync.download_base_url,
         max_attach_bytes=sync.max_attach_mb * 1024 * 1024,
+        extra_file_types=tuple(sync.extra_file_types),
         overdue_limit=sync.overdue_limit,
         stale_after=settings.state.stale_credit_after,
         site_timezone=ZoneInfo(sync.site_timezone),
@@ -108,16 +112,9 @@ class Clients:
     onec_transport: httpx.AsyncBaseTransport | None = None
 
 
-async def _renew(
-    store: Store, names: list[str], holder: str, ttl: timedelta, stop: asyncio.Event
-) -> None:
-    """Keep the leases alive; a lease taken over means another run owns the job now: stop."""
-    while True:
-        await asyncio.sleep(ttl.total_seconds() / 3)
-        if await asyncio.to_thread(store.renew_leases, names, holder, ttl) is None:
-            log.error("sync.lease_lost", jobs=names, holder=holder)
-            stop.set()
-            return
+async def _forward(outer: asyncio.Event, inner: asyncio.Event) -> None:
+    await outer.wait()
+    inner.set()
 
 
 async def run_jobs(
@@ -131,17 +128,26 @@ async def run_jobs(
     stop: asyncio.Event | None = None,
     clients: Clients | None = None,
     holder: str | None = None,
+    timing: LeaseTiming | None = None,
 ) -> list[RunOutcome]:
-    """Run ``names`` (``all`` allowed) in dependency order under their leases."""
+    """Run ``names`` (``all`` allowed) in dependency order under their leases.
+
+    A run whose lease is lost (taken over after a pause, or not renewable before it expired)
+    writes nothing more and its job ends ``failed``; a run that finds its job busy is
+    ``skipped``.
+    """
     jobs = expand(names)
     stop = stop or asyncio.Event()
     clients = clients or Clients()
     holder = holder or holder_id()
+    timing = timing or LeaseTiming()
     ttl = settings.state.lease_ttl
     config = sync_config(settings, full=full, company=company)
     if any(job in NEEDS_ONEC for job in jobs) and clients.onec is None:
         settings.onec.source_config()  # raises ConfigError naming what is missing
-    if await asyncio.to_thread(store.acquire_leases, jobs, holder, ttl) is None:
+    asked_at = timing.clock()
+    leases = await asyncio.to_thread(store.acquire_leases, jobs, holder, ttl)
+    if leases is None:
         busy = {lease.job: lease for lease in store.leases() if lease.job in jobs}
         reason = (
             "; ".join(
@@ -152,7 +158,14 @@ async def run_jobs(
         )
         log.warning("sync.skipped", jobs=jobs, reason=reason)
         return [RunOutcome(job, "skipped", reason=reason) for job in jobs]
-    renewer = asyncio.create_task(_renew(store, jobs, holder, ttl, stop))
+    # This run's own stop: SIGTERM (the outer event) or its lease being lost. A lost lease
+    # stops this run only, never the daemon around it.
+    halt = asyncio.Event()
+    keeper = LeaseKeeper(store, leases, ttl, halt, asked_at=asked_at, timing=timing)
+    helpers = [
+        asyncio.create_task(keeper.run(), name=f"lease-{'+'.join(jobs)}"),
+        asyncio.create_task(_forward(stop, halt)),
+    ]
     outcomes: list[RunOutcome] = []
     try:
         async with AsyncExitStack() as stack:
@@ -166,21 +179,30 @@ async def run_jobs(
                 onec = await stack.enter_async_context(
                     open_source(settings.onec.source_config(), transport=clients.onec_transport)
                 )
-            for job in jobs:
-                if stop.is_set():
-                    outcomes.append(RunOutcome(job, "stopped", reason="stop requested"))
-                    continue
-                outcomes.append(
-                    await _run_one(job, bitrix, onec, store, config, progress, stop, holder)
-                )
-                if outcomes[-1].status == "failed" and outcomes[-1].reason.startswith("fatal"):
-                    stop.set()
-            if onec is not None and _covers_1c(outcomes):
-                # An XML export holds counterparties, documents and credit together: it is
-                # moved aside only once every feed it carries was stored.
-                await onec.commit()
+            with write_guard(keeper.check_write):
+                for job in jobs:
+                    if halt.is_set():
+                        why = keeper.lost or "stop requested"
+                        outcomes.append(RunOutcome(job, "stopped", reason=why))
+                        continue
+                    outcomes.append(
+                        await _run_one(job, bitrix, onec, store, keeper, config, progress, halt)
+                    )
+                    if outcomes[-1].status == "failed" and outcomes[-1].reason.startswith("fatal"):
+                        stop.set()
+                if onec is not None and _covers_1c(outcomes):
+                    # An XML export holds counterparties, documents and credit together: it is
+                    # moved aside only once every feed it carries was stored — by this run.
+                    try:
+                        keeper.check_write("1C export commit")
+                    except LeaseLost as exc:
+                        outcomes.append(RunOutcome("1C export", "failed", reason=str(exc)))
+                    else:
+                        await onec.commit()
     finally:
-        renewer.cancel()
+        for helper in helpers:
+            helper.cancel()
+        await asyncio.gather(*helpers, return_exceptions=True)
         await asyncio.to_thread(store.release_leases, jobs, holder)
     return outcomes
 
@@ -195,19 +217,23 @@ async def _run_one(
     bitrix: BitrixClient,
     onec: OneCSource | None,
     store: Store,
+    keeper: LeaseKeeper,
     config: SyncConfig,
     progress: Callable[[str], Progress] | None,
     stop: asyncio.Event,
-    holder: str,
 ) -> RunOutcome:
-    run_id = store.start_run(job, holder)
+    run_id = store.start_run(job, keeper.fence.holder)
     reporter = progress(job) if progress else None
-    ctx = JobContext(bitrix=bitrix, onec=onec, store=store, config=config, stop=stop)
+    # the job checkpoints through the fenced view; the run record itself is the runner's
+    ctx = JobContext(bitrix=bitrix, onec=onec, store=keeper.store, config=config, stop=stop)
     if reporter is not None:
         ctx.progress = reporter
     reason = ""
     try:
         result = await JOBS[job](ctx)
+    except LeaseLost as exc:
+        result = JobResult(job, errors=[str(exc)])
+        reason = str(exc)
     except FatalError as exc:
         result = JobResult(job, errors=[str(exc)])
         reason = f"fatal: {exc}"
@@ -222,7 +248,14 @@ async def _run_one(
         close = getattr(reporter, "close", None)
         if callable(close):
             close()
-    status = "stopped" if result.stopped else ("ok" if result.ok else "failed")
+    if keeper.lost is not None and keeper.lost not in result.errors:
+        # stopped (or even finished) without noticing: a run without its lease never succeeds
+        result.errors.append(keeper.lost)
+        reason = reason or keeper.lost
+    if keeper.lost is not None:
+        status = "failed"
+    else:
+        status = "stopped" if result.stopped else ("ok" if result.ok else "failed")
     store.finish_run(run_id, result, status)
     if not reason and result.errors:
         reason = result.errors[0]
@@ -234,6 +267,7 @@ __all__ = [
     "JOB_CHOICES",
     "NEEDS_ONEC",
     "Clients",
+    "LeaseTiming",
     "RunOutcome",
     "expand",
     "run_jobs",

@@ -4,7 +4,7 @@ Errors are split by what the caller does next: :class:`RetryableError`, :class:`
 :class:`SkippableError`, and :class:`WriteOutcomeUnknownError` for a write that may have happened.
 """
 
-from ._auth import Auth, OAuthAuth, OAuthTokens, WebhookAuth
+from ._auth import Auth, OAuthAuth, OAuthTokens, SharedTokens, WebhookAuth
 from ._bridge import SUPPORTED_API, BridgeAPI, UpsertResult, bridge_not_installed, check_bridge_info
 from ._classify import classify, classify_batch_entry
 from ._client import BitrixClient, ClientStats
@@ -30,6 +30,7 @@ from ._errors import (
     WriteOutcomeUnknownError,
 )
 from ._filters import build_filter
+from ._guard import is_write, write_guard
 from ._limiter import PROFILES, RateLimit, RateLimiter
 from ._retry import RetryPolicy, is_idempotent, is_read
 from ._sale import SYSTEM_STATUSES, SaleAPI, status_id_problem
@@ -69,6 +70,7 @@ __all__ = [
     "RetryableError",
     "SaleAPI",
     "ServerError",
+    "SharedTokens",
     "SkippableError",
     "TokenExpiredError",
     "TransportError",
@@ -84,6 +86,8 @@ __all__ = [
     "encode_form",
     "is_idempotent",
     "is_read",
+    "is_write",
     "iso_datetime",
     "status_id_problem",
+    "write_guard",
 ]

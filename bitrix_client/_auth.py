@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -21,6 +22,21 @@ class OAuthTokens:
 
 
 TokenSaver = Callable[[OAuthTokens], Awaitable[None] | None]
+
+
+class SharedTokens(Protocol):
+    """Where an application's rotating token pair is kept for every process that uses it.
+
+    Bitrix rotates the refresh token on each renewal and a used one is refused
+    (``invalid_grant``), so processes sharing one application must renew one at a time and pick
+    up each other's result: :meth:`hold` takes a lock that every such process takes (a file
+    lock, say) and yields the pair stored at that moment; :meth:`save` stores a new pair
+    durably before the lock is let go.
+    """
+
+    def hold(self) -> AbstractAsyncContextManager[OAuthTokens | None]: ...
+
+    async def save(self, tokens: OAuthTokens) -> None: ...
 
 
 class Auth(Protocol):
@@ -90,7 +106,9 @@ class OAuthAuth:
     """An OAuth application's access token, renewed with the refresh token when it expires.
 
     Bitrix rotates the refresh token on every renewal, so the new pair is handed to ``on_rotate``
-    (which must persist it) before any call uses it.
+    (which must persist it) before any call uses it. Within a process one task renews and the
+    others wait for it; across processes, ``shared`` (:class:`SharedTokens`) serialises the
+    renewals and lets a process that waited use the pair another one just stored.
     """
 
     def __init__(
@@ -103,6 +121,7 @@ class OAuthAuth:
         refresh_token: str,
         oauth_server: str = "https://oauth.bitrix.info",
         on_rotate: TokenSaver | None = None,
+        shared: SharedTokens | None = None,
     ) -> None:
         self._portal = portal_url.rstrip("/")
         self._client_id = client_id
@@ -111,6 +130,7 @@ class OAuthAuth:
         self._refresh = refresh_token
         self._oauth_server = oauth_server.rstrip("/")
         self._on_rotate = on_rotate
+        self._shared = shared
         self._generation = 0
         self._lock = asyncio.Lock()
 
@@ -135,36 +155,54 @@ class OAuthAuth:
         async with self._lock:
             if self._generation != seen_generation:
                 return True  # another task already renewed it
-            params = {
-                "grant_type": "refresh_token",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
-                "refresh_token": self._refresh,
-            }
-            try:
-                answer = await http.get(f"{self._oauth_server}/oauth/token/", params=params)
-            except httpx.HTTPError as exc:
-                raise TransportError(f"oauth refresh failed: {exc}", sent=None) from exc
-            try:
-                body = answer.json()
-            except ValueError as exc:
-                raise ProtocolError(f"oauth refresh: HTTP {answer.status_code}, not JSON") from exc
-            if not isinstance(body, dict) or "access_token" not in body:
-                error = body.get("error") if isinstance(body, dict) else None
-                raise AuthenticationError(
-                    f"oauth refresh rejected: {error or answer.status_code}",
-                    code=error if isinstance(error, str) else None,
-                    status=answer.status_code,
-                )
-            tokens = OAuthTokens(
-                access_token=str(body["access_token"]),
-                refresh_token=str(body.get("refresh_token") or self._refresh),
-                expires_in=int(body["expires_in"]) if body.get("expires_in") else None,
-            )
-            if self._on_rotate is not None:
-                saved = self._on_rotate(tokens)
-                if saved is not None:
-                    await saved
-            self._access, self._refresh = tokens.access_token, tokens.refresh_token
-            self._generation += 1
+            if self._shared is None:
+                await self._use(await self._grant(http))
+                return True
+            async with self._shared.hold() as stored:
+                if stored is not None and stored.refresh_token != self._refresh:
+                    # another process renewed while this one waited: its pair is the live one
+                    self._adopt(stored)
+                    return True
+                tokens = await self._grant(http)
+                await self._shared.save(tokens)
+                await self._use(tokens)
             return True
+
+    async def _grant(self, http: httpx.AsyncClient) -> OAuthTokens:
+        params = {
+            "grant_type": "refresh_token",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "refresh_token": self._refresh,
+        }
+        try:
+            answer = await http.get(f"{self._oauth_server}/oauth/token/", params=params)
+        except httpx.HTTPError as exc:
+            raise TransportError(f"oauth refresh failed: {exc}", sent=None) from exc
+        try:
+            body = answer.json()
+        except ValueError as exc:
+            raise ProtocolError(f"oauth refresh: HTTP {answer.status_code}, not JSON") from exc
+        if not isinstance(body, dict) or "access_token" not in body:
+            error = body.get("error") if isinstance(body, dict) else None
+            raise AuthenticationError(
+                f"oauth refresh rejected: {error or answer.status_code}",
+                code=error if isinstance(error, str) else None,
+                status=answer.status_code,
+            )
+        return OAuthTokens(
+            access_token=str(body["access_token"]),
+            refresh_token=str(body.get("refresh_token") or self._refresh),
+            expires_in=int(body["expires_in"]) if body.get("expires_in") else None,
+        )
+
+    async def _use(self, tokens: OAuthTokens) -> None:
+        if self._on_rotate is not None:
+            saved = self._on_rotate(tokens)
+            if saved is not None:
+                await saved
+        self._adopt(tokens)
+
+    def _adopt(self, tokens: OAuthTokens) -> None:
+        self._access, self._refresh = tokens.access_token, tokens.refresh_token
+        self._generation += 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +22,7 @@ from ._errors import (
     TransportError,
     WriteOutcomeUnknownError,
 )
+from ._guard import check_write
 from ._limiter import PROFILES, RateLimit, RateLimiter
 from ._paging import iterate_keyset, iterate_offset
 from ._retry import RetryPolicy, is_idempotent
@@ -180,6 +181,7 @@ class BitrixClient:
 
     async def _send(self, method: str, params: Mapping[str, Any]) -> Response:
         await self.limiter.acquire(method)
+        check_write(method, params)  # the last moment before the request leaves
         request = self._build(method, params)
         started = time.perf_counter()
         async with self.limiter.in_flight:
@@ -254,12 +256,14 @@ class BitrixClient:
         keyset: bool = True,
         pages_per_request: int = BATCH_LIMIT,
         count_first: bool = True,
+        on_total: Callable[[int], None] | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Every row of a list method, in constant memory.
 
         Keyset mode (default) orders by ``id_field`` and pages with ``>id`` and ``start=-1``,
         chaining several pages into one batch request; offset mode follows ``start``/``next``
-        for methods that cannot order by id.
+        for methods that cannot order by id. ``on_total`` gets the count of matching rows the
+        first page carries (keyset mode with ``count_first``), for progress bars.
         """
         if keyset:
             return iterate_keyset(
@@ -270,6 +274,7 @@ class BitrixClient:
                 id_field=id_field,
                 pages_per_request=pages_per_request,
                 count_first=count_first,
+                on_total=on_total,
             )
         return iterate_offset(
             self,

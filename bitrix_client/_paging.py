@@ -11,7 +11,7 @@ ended there. Every page must advance past the previous one, or iteration stops w
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ProtocolError
@@ -58,6 +58,7 @@ async def iterate_keyset(
     id_field: str,
     pages_per_request: int,
     count_first: bool,
+    on_total: Callable[[int], None] | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     order = params.get("order")
     if order and [k.lower() for k in order] != [id_field.lower()]:
@@ -68,6 +69,8 @@ async def iterate_keyset(
 
     first = await client.call(method, _keyset_params(params, id_field, after, count=count_first))
     rows = _rows(first.result, items_key)
+    if on_total is not None and first.total is not None:
+        on_total(first.total)
     for row in rows:
         yield row
     if len(rows) < PAGE:

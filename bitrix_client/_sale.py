@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import structlog
@@ -155,13 +155,19 @@ class SaleAPI:
         select: Sequence[str] | None = None,
         *,
         count_first: bool = True,
+        on_total: Callable[[int], None] | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Every matching order by ascending id (keyset paging)."""
+        """Every matching order by ascending id (keyset paging); ``on_total`` gets how many
+        match, from the first page."""
         params: dict[str, Any] = {"filter": build_filter(flt)}
         if select:
             params["select"] = list(select)
         return self._client.iterate(
-            "sale.order.list", params, items_key="orders", count_first=count_first
+            "sale.order.list",
+            params,
+            items_key="orders",
+            count_first=count_first,
+            on_total=on_total,
         )
 
     async def orders_by_ids(

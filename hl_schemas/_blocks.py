@@ -251,7 +251,13 @@ CREDIT_STATUS = Block(
     fields=(
         _int("UF_COMPANY_ID", "Компания", "Company", mandatory=True),
         _money("UF_CREDIT_LIMIT", "Кредитный лимит", "Credit limit"),
-        _money("UF_CREDIT_USED", "Использовано", "Credit used"),
+        _money(
+            "UF_CREDIT_USED",
+            "Использовано",
+            "Credit used",
+            help_ru="Задолженность покупателя; отрицательная — аванс (предоплата)",
+            help_en="The buyer's debt; negative: an advance payment (prepayment)",
+        ),
         _money("UF_OVERDUE_AMOUNT", "Просрочено", "Overdue amount"),
         _date("UF_OVERDUE_SINCE", "Просрочка с", "Overdue since"),
         _money("UF_MONTH_ORDERS_AMOUNT", "Заказы за месяц", "Orders this month"),

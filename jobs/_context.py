@@ -47,6 +47,8 @@ class SyncConfig:
     - ``company``: one company only (1C GUID or ``b2b_companies`` row ID);
     - ``file_mode``, ``upload_dir``, ``upload_url_prefix``, ``download_base_url``,
       ``max_attach_bytes``: where document PDFs go (:mod:`jobs.documents`);
+      ``extra_file_types``: besides PDF, the file types (:data:`jobs._files.FILE_TYPES`,
+      recognised by content) attach and upload modes may write;
     - ``documents_read``: how documents are read from 1C (:class:`DocumentsRead`);
     - ``overdue_limit``: overdue amount above which orders are blocked when a company sets no
       ``UF_OVERDUE_LIMIT``; ``stale_after``: credit data older than this is reported stale;
@@ -64,6 +66,7 @@ class SyncConfig:
     upload_url_prefix: str = "/upload/b2b/docs"
     download_base_url: str | None = None
     max_attach_bytes: int = 20 * 1024 * 1024
+    extra_file_types: tuple[str, ...] = ()
     overdue_limit: Decimal | None = None
     stale_after: timedelta = timedelta(hours=6)
     site_timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))

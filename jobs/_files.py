@@ -10,6 +10,14 @@ in the same folder and an atomic rename, so the site never serves half a file. `
 :func:`onec_client.safe_file_stem` of the number (no path traversal, no hidden files); the
 first 8 hex digits of the document GUID keep two documents apart whose numbers coincide — 1C
 numbers repeat across document kinds and restart every year.
+
+**What may be written.** The file's first bytes decide its type, never 1C's file name nor its
+declared content type: a 1C answer named ``shell.php`` must not become a ``.php`` file under the
+site's ``upload/``, where the web server would run it. A PDF (``%PDF-``) is always accepted;
+``config.extra_file_types`` may add the other types of :data:`FILE_TYPES` (each recognised by
+its magic bytes). The extension comes from the recognised type. Anything else raises
+:class:`RefusedFile` before a byte is written, and the document is quarantined with the reason.
+Attach mode applies the same rule to the name it hands to Bitrix.
 """
 
 from __future__ import annotations
@@ -17,17 +25,47 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import mimetypes
 import os
 import tempfile
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import anyio
 
 from onec_client import Document, DocumentFile, OneCRetryableError, OneCSource
 
 ATTEMPTS = 3
+#: Bytes read before deciding a file's type (every magic below is shorter).
+HEAD = 16
+
+
+@dataclass(frozen=True)
+class FileType:
+    name: str
+    extension: str
+    content_type: str
+    magics: tuple[bytes, ...]
+
+    def matches(self, head: bytes) -> bool:
+        return any(head.startswith(magic) for magic in self.magics)
+
+
+#: Types a document's file may have, recognised by content. PDF is always allowed.
+FILE_TYPES: dict[str, FileType] = {
+    t.name: t
+    for t in (
+        FileType("pdf", ".pdf", "application/pdf", (b"%PDF-",)),
+        FileType("png", ".png", "image/png", (b"\x89PNG\r\n\x1a\n",)),
+        FileType("jpeg", ".jpg", "image/jpeg", (b"\xff\xd8\xff",)),
+        FileType("tiff", ".tif", "image/tiff", (b"II*\x00", b"MM\x00*")),
+    )
+}
+ALWAYS = ("pdf",)
+
+
+class RefusedFile(ValueError):
+    """The file is not of an allowed type; the message is the quarantine reason."""
 
 
 @dataclass(frozen=True)
@@ -51,44 +89,78 @@ class Uploaded:
     size: int
 
 
-def extension(file: DocumentFile) -> str:
-    """``.pdf`` for a PDF; else what the content type or 1C's file name says."""
-    content_type = file.content_type.split(";")[0].strip().lower()
-    if content_type == "application/pdf":
-        return ".pdf"
-    if file.filename:
-        suffix = PurePosixPath(file.filename.replace("\\", "/")).suffix.lower()
-        if suffix and suffix[1:].isalnum() and len(suffix) <= 6:
-            return suffix
-    guessed = mimetypes.guess_extension(content_type) if content_type else None
-    return guessed or ".bin"
+def allowed_types(extra: Collection[str] = ()) -> list[FileType]:
+    unknown = sorted(set(extra) - FILE_TYPES.keys())
+    if unknown:
+        raise ValueError(f"unknown file types {unknown}; known: {', '.join(FILE_TYPES)}")
+    return [FILE_TYPES[name] for name in dict.fromkeys((*ALWAYS, *extra))]
+
+
+def recognise(head: bytes, file: DocumentFile, allowed: Collection[str] = ()) -> FileType:
+    """The allowed type the first bytes show, or :class:`RefusedFile` saying what came."""
+    for kind in allowed_types(allowed):
+        if kind.matches(head):
+            return kind
+    named = f"{file.filename!r}" if file.filename else "no name"
+    what = "an empty file" if not head else f"content starting {head[:8]!r}"
+    names = ", ".join(t.name for t in allowed_types(allowed))
+    raise RefusedFile(
+        f"file of document {file.document_guid} refused: {what} ({named}, declared "
+        f"{file.content_type or 'no type'}) is none of the allowed types: {names}"
+    )
+
+
+async def _sniffed(
+    file: DocumentFile, allowed: Collection[str]
+) -> tuple[FileType, AsyncIterator[bytes]]:
+    """The file's type from its first bytes, and the whole content as a stream again."""
+    chunks = file.iter_bytes()
+    head = b""
+    async for chunk in chunks:
+        head += chunk
+        if len(head) >= HEAD:
+            break
+    kind = recognise(head, file, allowed)
+
+    async def content() -> AsyncIterator[bytes]:
+        if head:
+            yield head
+        async for chunk in chunks:
+            yield chunk
+
+    return kind, content()
 
 
 def upload_name(document: Document, ext: str) -> str:
     return f"{document.file_stem}-{document.guid[:8]}{ext}"
 
 
-async def attach(source: OneCSource, document: Document, limit: int) -> Attached | TooLarge:
+async def attach(
+    source: OneCSource, document: Document, limit: int, allowed: Collection[str] = ()
+) -> Attached | TooLarge:
     """The whole file as base64, or :class:`TooLarge` once it passes ``limit`` bytes."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return await _attach_once(source, document, limit)
+            return await _attach_once(source, document, limit, allowed)
         except OneCRetryableError:
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def _attach_once(source: OneCSource, document: Document, limit: int) -> Attached | TooLarge:
+async def _attach_once(
+    source: OneCSource, document: Document, limit: int, allowed: Collection[str]
+) -> Attached | TooLarge:
     async with source.open_file(document) as file:
         if file.size is not None and file.size > limit:
             return TooLarge(file.size)
+        kind, chunks = await _sniffed(file, allowed)
         buffer = bytearray()
-        async for chunk in file.iter_bytes():
+        async for chunk in chunks:
             buffer += chunk
             if len(buffer) > limit:
                 return TooLarge(len(buffer))
-        name = f"{document.file_stem}{extension(file)}"
+        name = f"{document.file_stem}{kind.extension}"
     content = bytes(buffer)
     return Attached(
         name=name,
@@ -99,11 +171,16 @@ async def _attach_once(source: OneCSource, document: Document, limit: int) -> At
 
 
 async def upload(
-    source: OneCSource, document: Document, upload_dir: Path, company_id: int, url_prefix: str
+    source: OneCSource,
+    document: Document,
+    upload_dir: Path,
+    company_id: int,
+    url_prefix: str,
+    allowed: Collection[str] = (),
 ) -> Uploaded:
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return await _upload_once(source, document, upload_dir, company_id, url_prefix)
+            return await _upload_once(source, document, upload_dir, company_id, url_prefix, allowed)
         except OneCRetryableError:
             if attempt == ATTEMPTS:
                 raise
@@ -111,11 +188,17 @@ async def upload(
 
 
 async def _upload_once(
-    source: OneCSource, document: Document, upload_dir: Path, company_id: int, url_prefix: str
+    source: OneCSource,
+    document: Document,
+    upload_dir: Path,
+    company_id: int,
+    url_prefix: str,
+    allowed: Collection[str],
 ) -> Uploaded:
     folder = upload_dir / str(int(company_id))
     async with source.open_file(document) as file:
-        name = upload_name(document, extension(file))
+        kind, chunks = await _sniffed(file, allowed)
+        name = upload_name(document, kind.extension)
         target = folder / name
         if target.parent.resolve() != folder.resolve() or name.startswith("."):
             raise OSError(f"refusing to write outside {folder}: {name!r}")
@@ -126,7 +209,7 @@ async def _upload_once(
         size = 0
         try:
             async with await anyio.open_file(temp, "wb") as out:
-                async for chunk in file.iter_bytes():
+                async for chunk in chunks:
                     await out.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)

@@ -106,4 +106,4 @@ async def _link_part(client: BitrixClient, links: list[Link], report: LinkReport
             report.failed.append((link, error))
             continue
         report.linked.append(link)
-        log.info("sync.orders.linked", order_id=link.order_id, company_id=link.value)
+        log.debug("sync.orders.link", order_id=link.order_id, company_id=link.value)

@@ -26,6 +26,7 @@ from typing import Any
 
 import structlog
 
+from bitrix_client import BitrixError, FatalError
 from onec_client import (
     Counterparty,
     CounterpartyItem,
@@ -34,17 +35,18 @@ from onec_client import (
     Quarantined,
 )
 
-from ._companies_map import CompanyMap
+from ._companies_map import CompanyMap, owned_fields
 from ._context import JobContext
 from ._errors import JobFailed
 from ._frame import run_job
 from ._hash import content_hash
 from ._hl import COMPANIES, HlMeta
+from ._linking import Linker
 from ._lists import chunks
 from ._ports import JobResult, Known
 from ._retry import RetryPlan
 from ._streams import closing
-from ._values import EMPTY, datetime_text, one_line, to_int
+from ._values import datetime_text, one_line, to_int
 from ._writer import Row, upsert_rows
 
 log = structlog.get_logger()
@@ -56,14 +58,8 @@ CHUNK = 50
 
 def company_fields(party: Counterparty, now: datetime) -> dict[str, Any]:
     """The ``b2b_companies`` fields b2bsync owns, as sent."""
-    return {
-        "UF_XML_ID": party.guid,
-        "UF_NAME": party.name,
-        "UF_INN": party.inn or EMPTY,
-        "UF_KPP": party.kpp or EMPTY,
-        "UF_ACTIVE": 1 if party.active else 0,
-        "UF_UPDATED_AT": datetime_text(now),
-    }
+    fields = owned_fields(party.guid, party.name, party.inn, party.kpp, party.active)
+    return {**fields, "UF_UPDATED_AT": datetime_text(now)}
 
 
 def deactivation_fields(guid: str, now: datetime) -> dict[str, Any]:
@@ -81,18 +77,19 @@ class _Run:
         self.cfg = ctx.config
         self.store = ctx.store
         self.now = self.cfg.clock()
-        self.only = self._only(self.cfg.company)
+        self.only: str | None = None
+        self.wrote = False
         self.pending: dict[str, Counterparty] = {}
         self.seen_keys: set[str] = set()
         self.seen_raw: set[str] = set()
         self.newest: datetime | None = None
         self.failure: str | None = None
 
-    def _only(self, selector: str | None) -> str | None:
+    def _only(self, companies: CompanyMap, selector: str | None) -> str | None:
         """The GUID of ``config.company``: given as a GUID, or as a known row ID."""
         if not selector:
             return None
-        known = CompanyMap.load(self.store).resolve(selector)
+        known = companies.resolve(selector)
         if known is not None:
             return known.guid
         if selector.strip().isdigit():
@@ -104,6 +101,9 @@ class _Run:
         if onec is None:
             raise JobFailed("no 1C source is configured")
         await HlMeta(self.ctx.bitrix).block_id(COMPANIES)
+        # an empty store learns what b2b_companies holds, so unchanged rows cost no write
+        companies = await CompanyMap.build(self.store, self.ctx.bitrix)
+        self.only = self._only(companies, self.cfg.company)
         cursor = None if self.cfg.full else self.store.cursor(FEED, "")
         since = None if cursor is None else cursor - self.cfg.look_back
         retry = RetryPlan(self.store, FEED)
@@ -143,6 +143,30 @@ class _Run:
         newest = self.newest if cursor is None or self.newest is None else max(cursor, self.newest)
         if newest is not None and newest != cursor:
             self.store.set_cursor(FEED, "", newest)
+        await self._catch_up_orders()
+
+    async def _catch_up_orders(self) -> None:
+        """Link the orders of companies added, reactivated or given a new ИНН (:mod:`._linking`):
+        the orders job has moved past them. Costs nothing when no company changed and every
+        company's orders were looked at."""
+        if not self.cfg.link_orders_by_inn:
+            return
+        linker = Linker(self.ctx, self.result)
+        marks = self.store.known_in_scope("orders", "company_links")
+        if not self.wrote and len(marks) >= len(CompanyMap.load(self.store)):
+            return
+        try:
+            await linker.load_companies()
+            if not linker.pending():
+                return
+            await linker.load_props()
+            await linker.catch_up()
+        except FatalError as exc:
+            raise JobFailed(f"linking orders to companies: {one_line(exc)}") from exc
+        except BitrixError as exc:
+            linker.failure = linker.failure or one_line(exc)
+        if linker.failure is not None:
+            self.result.errors.append(f"linking orders to companies: {linker.failure}")
 
     def _saw(self, key: str | None, changed_at: datetime | None, raw: str | None) -> None:
         if key is not None:
@@ -198,6 +222,7 @@ class _Run:
         written = await upsert_rows(
             self.ctx, self.result, feed=FEED, block=COMPANIES, key=KEY, rows=rows
         )
+        self.wrote = self.wrote or bool(written.ids)
         inactive = sum(1 for r in rows if r.deleted and r.key in written.ids)
         if inactive:
             self.result.add("inactive", inactive)
@@ -231,6 +256,7 @@ class _Run:
                 self.ctx, self.result, feed=FEED, block=COMPANIES, key=KEY, rows=list(part)
             )
             if written.ids:
+                self.wrote = True
                 self.result.add("deactivated", len(written.ids))
                 log.info("sync.companies.deactivated", companies=sorted(written.ids))
             if written.failed_scopes:

@@ -1,8 +1,11 @@
 """1C credit positions → ``b2b_credit_status``, one row per company (DESIGN §7).
 
 Reads ``credit()`` (one company's with ``config.company``) — a snapshot, so there is no cursor.
-Positions of counterparties that are not active known companies are counted
-(``not_a_company``) and skipped; several positions of one counterparty (one per contract) are
+Positions of counterparties that are not active companies are counted (``not_a_company``)
+and skipped — but a run none of whose positions belongs to a company fails (an empty or
+foreign state store, companies never synced); the company map comes from the store, or from
+``b2b_companies`` when the store has none or a position names a company the store does not
+know (:mod:`._companies_map`); several positions of one counterparty (one per contract) are
 added up. Per batch of 50 companies:
 
 - ``UF_MONTH_ORDERS_AMOUNT``: the company's non-cancelled orders with ``dateInsert`` in the
@@ -11,9 +14,11 @@ added up. Per batch of 50 companies:
   ``b2b_companies``, managed in the cabinet) or, when the company sets none,
   ``config.overdue_limit``; no limit anywhere → never blocked. ``UF_BLOCK_REASON`` says why in
   Russian with both amounts (``""`` when not blocked);
-- the rest from 1C: ``UF_CREDIT_LIMIT`` (empty = no limit), ``UF_CREDIT_USED``,
-  ``UF_OVERDUE_AMOUNT``, ``UF_OVERDUE_SINCE``, ``UF_CURRENCY``, ``UF_SOURCE_AT`` (1C's as-of),
-  and ``UF_SYNCED_AT`` (when written; not part of the hash).
+- the rest from 1C: ``UF_CREDIT_LIMIT`` (empty = no limit), ``UF_CREDIT_USED`` (the debt;
+  negative when the buyer paid in advance — a valid position, counted ``prepaid``, whose
+  available credit is the limit plus the advance), ``UF_OVERDUE_AMOUNT``,
+  ``UF_OVERDUE_SINCE``, ``UF_CURRENCY``, ``UF_SOURCE_AT`` (1C's as-of), and ``UF_SYNCED_AT``
+  (when written; not part of the hash).
 
 Upserted on ``UF_COMPANY_ID``; the store remembers the row under the company's GUID. An
 unchanged position (same hash, month amount and block state included) is not written. Every
@@ -34,7 +39,7 @@ from typing import Any
 import structlog
 
 from bitrix_client import BitrixError, FatalError
-from onec_client import CreditStatus, OneCError, OneCFatalError, OneCNotFound, Quarantined
+from onec_client import CreditStatus, OneCError, OneCNotFound, Quarantined
 
 from . import _month
 from ._companies_map import CompanyMap, CompanyRef
@@ -132,7 +137,7 @@ class _Run:
         self.cfg = ctx.config
         self.store = ctx.store
         self.now = self.cfg.clock()
-        self.companies = CompanyMap.load(ctx.store)
+        self.companies = CompanyMap({})
         self.month_since = _month.month_start(self.now, self.cfg.site_timezone)
         self.month_sums: dict[int, Decimal] | None = None
         self.stale: list[dict[str, Any]] = []
@@ -144,11 +149,18 @@ class _Run:
         if onec is None:
             raise JobFailed("no 1C source is configured")
         await HlMeta(self.ctx.bitrix).block_id(CREDIT)
+        self.companies = await CompanyMap.build(self.store, self.ctx.bitrix)
         only: CompanyRef | None = None
         if self.cfg.company:
             only = self.companies.resolve(self.cfg.company)
             if only is None:
-                raise JobFailed(f"company {self.cfg.company!r} is not known; sync companies first")
+                await self.companies.refresh(self.store, self.ctx.bitrix)
+                only = self.companies.resolve(self.cfg.company)
+            if only is None:
+                raise JobFailed(
+                    f"company {self.cfg.company!r} is not in b2b_companies; "
+                    "run `b2bsync sync companies` first"
+                )
         positions = await self._read(only)
         targets = [(c, positions[c.guid]) for c in self._targets(only) if c.guid in positions]
         missing = [c.guid for c in self._targets(only) if c.guid not in positions]
@@ -182,11 +194,13 @@ class _Run:
         return [only] if only is not None else self.companies.active()
 
     async def _read(self, only: CompanyRef | None) -> dict[str, CreditStatus]:
+        """Positions of the target companies, merged per counterparty. A position of a
+        counterparty the map does not know makes it ask Bitrix once; a read whose positions
+        all belong to strangers fails the run (nothing could be placed)."""
         onec = self.ctx.onec
         if onec is None:
             raise JobFailed("no 1C source is configured")
-        positions: dict[str, CreditStatus] = {}
-        wanted = {c.guid for c in self._targets(only)}
+        read: list[CreditStatus] = []
         try:
             stream = onec.credit(counterparty=only.guid if only else None)
             async with closing(stream) as items:
@@ -199,22 +213,32 @@ class _Run:
                         log.warning("sync.credit.quarantined", key=item.key, reason=item.reason)
                         continue
                     self.result.add("read")
-                    guid = item.counterparty_guid
-                    if guid not in wanted:
-                        self.result.add("not_a_company")
-                        continue
-                    if guid in positions:
-                        positions[guid] = merge(positions[guid], item)
-                        self.result.add("merged")
-                    else:
-                        positions[guid] = item
+                    read.append(item)
         except OneCNotFound as exc:
             self.result.add("not_in_1c")
             log.warning("sync.credit.not_in_1c", reason=one_line(exc))
-        except OneCFatalError as exc:
-            raise JobFailed(f"reading credit from 1C: {one_line(exc)}") from exc
         except OneCError as exc:
             raise JobFailed(f"reading credit from 1C: {one_line(exc)}") from exc
+        if any(self.companies.get(p.counterparty_guid) is None for p in read):
+            await self.companies.refresh(self.store, self.ctx.bitrix)
+        wanted = {c.guid for c in self._targets(only)}
+        positions: dict[str, CreditStatus] = {}
+        for item in read:
+            guid = item.counterparty_guid
+            if guid not in wanted:
+                self.result.add("not_a_company")
+                continue
+            if guid in positions:
+                positions[guid] = merge(positions[guid], item)
+                self.result.add("merged")
+            else:
+                positions[guid] = item
+        if read and not positions:
+            raise JobFailed(
+                f"none of the {len(read)} credit positions read from 1C belongs to an active "
+                f"company in b2b_companies ({len(self.companies)} companies known); "
+                "run `b2bsync sync companies` first"
+            )
         return positions
 
     async def _month(self, companies: list[CompanyRef], total: int) -> dict[int, Decimal]:
@@ -256,6 +280,8 @@ class _Run:
                 self.blocked.append(company.guid)
             if position.over_limit:
                 self.result.add("over_limit")
+            if position.prepaid:
+                self.result.add("prepaid")
             remembered = known.get(company.guid)
             if remembered is not None and remembered.hash == digest:
                 unchanged.append(company.guid)

@@ -37,6 +37,10 @@ or the GUID found in an order's ``id1c``/``xmlId``), ``UF_DELETED``, ``UF_HASH``
 - ``upload``: the PDF written atomically under ``upload_dir`` (see :mod:`._files`),
   ``UF_EXTERNAL_URL = {upload_url_prefix}/{company_id}/{file}``, ``UF_FILE_ID`` cleared.
 
+In ``attach`` and ``upload`` modes the file's content decides its type and extension, never
+1C's file name: a file that is neither a PDF nor of ``config.extra_file_types`` is not written
+and its document is quarantined with the reason (``file_refused``).
+
 A document without a file (``has_file=False``) gets neither a file nor a link; a document 1C marks
 deleted gets ``UF_DELETED=1`` and keeps whatever file it had. ``UF_HASH`` is the SHA-256 of the
 metadata plus the transferred file's SHA-256, so the cabinet can tell a changed PDF.
@@ -172,7 +176,8 @@ class _Run:
         self.store = ctx.store
         self.now = self.cfg.clock()
         self.meta = HlMeta(ctx.bitrix)
-        self.companies = CompanyMap.load(ctx.store)
+        self.companies = CompanyMap({})
+        self.placed = 0
         self.onec: OneCSource
         self.scopes: dict[str, _Scope] = {}
         self.buffer: list[_Prepared] = []
@@ -186,15 +191,40 @@ class _Run:
         self.onec = self.ctx.onec
         self._check_config()
         await self.meta.enum_ids(DOCUMENTS, "UF_DOC_TYPE")
+        self.companies = await CompanyMap.build(self.store, self.ctx.bitrix)
         if self.cfg.company:
-            company = self.companies.resolve(self.cfg.company)
+            company = await self._resolve(self.cfg.company)
             if company is None:
-                raise JobFailed(f"company {self.cfg.company!r} is not known; sync companies first")
+                raise JobFailed(
+                    f"company {self.cfg.company!r} is not in b2b_companies; "
+                    "run `b2bsync sync companies` first"
+                )
             await self._per_company([company])
         elif self._mode() == DocumentsRead.feed:
             await self._feed()
         else:
-            await self._per_company(self.companies.active())
+            targets = self.companies.active()
+            if not targets:
+                raise JobFailed(
+                    "no active company in b2b_companies to read documents for; "
+                    "run `b2bsync sync companies` first"
+                )
+            await self._per_company(targets)
+
+    async def _resolve(self, selector: str) -> CompanyRef | None:
+        found = self.companies.resolve(selector)
+        if found is None:
+            await self.companies.refresh(self.store, self.ctx.bitrix)
+            found = self.companies.resolve(selector)
+        return found
+
+    async def _owner(self, guid: str) -> CompanyRef | None:
+        """The company of a counterparty GUID; an unknown one makes the map ask Bitrix once."""
+        found = self.companies.get(guid)
+        if found is None and not self.companies.refreshed:
+            await self.companies.refresh(self.store, self.ctx.bitrix)
+            found = self.companies.get(guid)
+        return found
 
     def _mode(self) -> DocumentsRead:
         mode = self.cfg.documents_read
@@ -204,6 +234,10 @@ class _Run:
 
     def _check_config(self) -> None:
         cfg = self.cfg
+        try:
+            _files.allowed_types(cfg.extra_file_types)
+        except ValueError as exc:
+            raise JobFailed(f"extra_file_types: {exc}") from exc
         if cfg.file_mode == FileMode.upload and cfg.upload_dir is None:
             raise JobFailed("file_mode=upload needs upload_dir (the site's upload/b2b/docs)")
         if cfg.download_base_url is None and cfg.file_mode == FileMode.link:
@@ -346,11 +380,12 @@ class _Run:
                     everything.saw(item.guid, item.changed_at)
                     owner = item.counterparty_guid
                     self.scopes.setdefault(owner, _Scope()).saw(item.guid, item.changed_at)
-                    company = self.companies.get(owner)
+                    company = await self._owner(owner)
                     if company is None:
                         self._park(item, f"{UNKNOWN}{owner}", owner)
                         continue
                     pending.append((item, company))
+                    self.placed += 1
                     if len(pending) >= CHUNK:
                         await self._process(pending)
                         self.ctx.progress.advance(len(pending))
@@ -367,6 +402,13 @@ class _Run:
         except (OneCError, BitrixError) as exc:
             everything.failure = one_line(exc)
         failures = {g: s.failure for g, s in self.scopes.items() if s.failure is not None}
+        if everything.read and not self.placed:
+            owners = len({g for g in self.scopes if self.companies.get(g) is None})
+            self.result.errors.append(
+                f"documents feed: none of the {everything.read} documents read belongs to a "
+                f"company in b2b_companies ({owners} unknown counterparties, "
+                f"{len(self.companies)} companies known); run `b2bsync sync companies` first"
+            )
         if everything.failure is not None:
             self.result.errors.append(f"documents feed: {everything.failure}")
         for guid, reason in sorted(failures.items()):
@@ -492,6 +534,10 @@ class _Run:
                 self.result.add("file_unavailable")
                 _note(self.result, "file_unavailable", prepared.doc.guid)
                 row, size = self._row_without_file(prepared, orders), 0
+            except _files.RefusedFile as exc:
+                self._park(prepared.doc, str(exc), prepared.company.guid)
+                self.result.add("file_refused")
+                continue
             except OneCFatalError as exc:
                 raise JobFailed(f"file of document {prepared.doc.guid}: {one_line(exc)}") from exc
             except OneCError as exc:
@@ -578,7 +624,9 @@ class _Run:
             self.result.add("links")
             return self._finish_row(prepared, fields, None), 0
         if plan == "attach":
-            got = await _files.attach(self.onec, prepared.doc, self.cfg.max_attach_bytes)
+            got = await _files.attach(
+                self.onec, prepared.doc, self.cfg.max_attach_bytes, self.cfg.extra_file_types
+            )
             if isinstance(got, _files.TooLarge):
                 fields["UF_FILE_ID"] = EMPTY
                 fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
@@ -602,6 +650,7 @@ class _Run:
             upload_dir,
             prepared.company.bitrix_id,
             self.cfg.upload_url_prefix,
+            self.cfg.extra_file_types,
         )
         fields["UF_FILE_ID"] = EMPTY
         fields["UF_EXTERNAL_URL"] = uploaded.url

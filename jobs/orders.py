@@ -5,9 +5,12 @@ with ``config.full`` or on the first run), keyset-paged by ID. Bitrix stores dat
 second, so ``>=`` with a look-back re-reads the boundary second; re-reading is harmless because
 the index is keyed by order ID (orders are de-duplicated within a run, and across runs by the
 index itself). The cursor (``("orders", "")``) is the newest ``dateUpdate`` read, Bitrix's own
-clock, saved when the whole run went through; ``ctx.stop`` is honoured between units of 500
-orders, after the unit is indexed — a stopped run moves no cursor (pages come by ID, not by
-date) and the next run re-reads from the old one.
+clock, saved when the whole run went through. After each unit of 500 orders is indexed (and
+linked), the point where the pass would resume is saved (:mod:`._resume`); ``ctx.stop`` is
+honoured right after, so a stopped run — SIGTERM, Ctrl-C, or an error mid-way — is finished by
+the next run from its last confirmed unit instead of starting over (pages come by ID, so the
+resume point is an order ID, with the pass's ``since``). The first page's ``total`` opens the
+progress stage, so a terminal shows a total and an ETA.
 
 **Per unit of 500 orders**, in one batch request plus follow-up pages: the orders' property
 values for ``B2B_COMPANY_ID``, the ИНН codes (``config.inn_property_codes``) and КПП; their basket
@@ -17,19 +20,20 @@ the basket items' article properties. Indexed per order: ID, account number, com
 currency, buyer, responsible manager, cancelled flag, articles (``productXmlId`` + article
 properties) and product names.
 
-**Linking by ИНН** (``config.link_orders_by_inn``): an order of a payer type that has the
-``B2B_COMPANY_ID`` property, without a value there, whose ИНН property equals a company's
-``UF_INN`` (read from ``b2b_companies``; КПП, then the active flag, decide between branches
-sharing an ИНН) gets the value written — read-modify-write of the whole value set
-(:mod:`._link`), so the buyer's other values survive. That is how a buyer finds their company's
-orders from before the cabinet existed. A link that Bitrix rejects quarantines the order (feed
-``orders``, key = order ID); a transient failure keeps the cursor for the next run.
+**Linking by ИНН** (``config.link_orders_by_inn``, rules in :mod:`._linking`): an order of a
+legal payer type without a ``B2B_COMPANY_ID`` value whose ИНН matches an active company's
+``UF_INN`` gets the value written (read-modify-write of the whole value set, so the buyer's
+other values survive). That is how a buyer finds their company's orders from before the
+cabinet existed. Before reading its feed the job *catches up* the companies added, reactivated
+or given a new ИНН since their orders were last looked at (the feed would never show those
+orders again); a pass over every order marks every company instead. A link that Bitrix rejects
+quarantines the order (feed ``orders``, key = order ID); a transient failure keeps the cursor
+for the next run.
 ``config.company`` is not applied: the index covers every order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -38,13 +42,14 @@ import structlog
 
 from bitrix_client import BitrixError, FatalError
 
+from . import _resume
 from ._context import JobContext
-from ._errors import JobFailed, fate
+from ._errors import JobFailed
 from ._frame import run_job
-from ._hl import COMPANIES
-from ._link import Link, link_orders
+from ._linking import Linker, collect_values
 from ._lists import Query, chunks, list_many
 from ._ports import IndexedOrder, JobResult
+from ._resume import Resume
 from ._streams import closing
 from ._values import one_line, parse_datetime, to_decimal, to_int
 
@@ -52,7 +57,6 @@ log = structlog.get_logger()
 
 FEED = "orders"
 UNIT = 500
-KPP_CODES = ("KPP", "COMPANY_KPP")
 SELECT = (
     "id",
     "accountNumber",
@@ -68,13 +72,6 @@ SELECT = (
 )
 
 
-@dataclass(frozen=True)
-class _Company:
-    id: int
-    kpp: str
-    active: bool
-
-
 async def sync_orders(ctx: JobContext) -> JobResult:
     return await run_job("orders", ctx, _Run, full=ctx.config.full)
 
@@ -85,11 +82,8 @@ class _Run:
         self.result = result
         self.cfg = ctx.config
         self.store = ctx.store
-        self.company_code = self.cfg.company_property_code.upper()
-        self.inn_codes = tuple(c.upper() for c in self.cfg.inn_property_codes)
         self.article_codes = tuple(c.upper() for c in self.cfg.article_property_codes)
-        self.company_props: dict[int, int] = {}
-        self.by_inn: dict[str, list[_Company]] = {}
+        self.linker = Linker(ctx, result)
         self.newest: datetime | None = None
         self.failure: str | None = None
 
@@ -97,73 +91,103 @@ class _Run:
         if self.cfg.company:
             self.result.notes["company"] = "not applied: the order index covers every order"
         cursor = None if self.cfg.full else self.store.cursor(FEED, "")
+        resume = None if self.cfg.full else _resume.load(self.store)
         since = None if cursor is None else cursor - self.cfg.look_back
-        self.ctx.progress.stage("orders")
         try:
-            self.company_props = await self._company_props()
+            await self.linker.load_props()
             if self.cfg.link_orders_by_inn:
-                self.by_inn = await self._companies_by_inn()
-            flt = {">=dateUpdate": since} if since is not None else {}
-            unit: dict[int, dict[str, Any]] = {}
-            async with closing(self.ctx.bitrix.sale.orders(flt, SELECT)) as stream:
-                async for row in stream:
-                    order_id = to_int(row.get("id"))
-                    if order_id is None:
-                        continue
-                    unit[order_id] = row
-                    if len(unit) >= UNIT:
-                        await self._unit(unit)
-                        unit = {}
-                        if self.ctx.stop.is_set():
-                            self.result.stopped = True
-                            break
-            if not self.result.stopped:
-                await self._unit(unit)
+                await self.linker.load_companies()
+                if since is not None:
+                    await self.linker.catch_up()
+            if resume is not None:
+                self.result.notes["resumed_after_order"] = resume.after
+                if not await self._pass(resume.since, resume, "orders (resumed)"):
+                    self._report()
+                    return
+                # the interrupted pass is complete: what it read before the stop is caught
+                # up by reading everything changed since it began
+                cursor = resume.floor if cursor is None else max(cursor, resume.floor)
+                self.store.set_cursor(FEED, "", cursor)
+                _resume.clear(self.store)
+                since = cursor - self.cfg.look_back
+                self.newest = None
+            if not await self._pass(since, None, "orders"):
+                self._report()
+                return
         except FatalError as exc:
             raise JobFailed(f"orders: {one_line(exc)}") from exc
         except BitrixError as exc:
             self.failure = self.failure or one_line(exc)
-        if self.failure is not None:
-            self.result.errors.append(f"orders: {self.failure}")
+        if self._report():
             return
-        if self.result.stopped:
-            return
+        if since is None and resume is None:
+            # every order was looked at with the companies loaded at the start
+            self.linker.mark(self.linker.companies)
         newest = self.newest if cursor is None or self.newest is None else max(cursor, self.newest)
         if newest is not None and newest != cursor:
             self.store.set_cursor(FEED, "", newest)
+        _resume.clear(self.store)
 
-    async def _company_props(self) -> dict[int, int]:
-        """Payer type → its ``B2B_COMPANY_ID`` property (the lowest ID if duplicated)."""
-        out: dict[int, int] = {}
-        for prop in await self.ctx.bitrix.sale.properties({"code": self.cfg.company_property_code}):
-            type_id, prop_id = to_int(prop.get("personTypeId")), to_int(prop.get("id"))
-            if str(prop.get("code") or "").upper() != self.company_code:
-                continue
-            if type_id is not None and prop_id is not None:
-                out[type_id] = min(prop_id, out.get(type_id, prop_id))
-        return out
+    def _report(self) -> bool:
+        """Record a failure; True when the run ends without moving its cursor."""
+        self.failure = self.failure or self.linker.failure
+        if self.failure is not None:
+            self.result.errors.append(f"orders: {self.failure}")
+            return True
+        return self.result.stopped
 
-    async def _companies_by_inn(self) -> dict[str, list[_Company]]:
-        out: dict[str, list[_Company]] = {}
-        rows = self.ctx.bitrix.bridge.items(
-            COMPANIES, select=["ID", "UF_INN", "UF_KPP", "UF_ACTIVE"]
-        )
-        async with closing(rows) as stream:
-            async for row in stream:
-                inn = str(row.get("UF_INN") or "").strip()
-                row_id = to_int(row.get("ID"))
-                if inn and row_id is not None:
-                    company = _Company(
-                        row_id, str(row.get("UF_KPP") or "").strip(), row.get("UF_ACTIVE") != 0
-                    )
-                    out.setdefault(inn, []).append(company)
-        return out
+    async def _pass(self, since: datetime | None, resume: Resume | None, stage: str) -> bool:
+        """Read the feed from ``since`` (after ``resume.after`` when finishing an interrupted
+        pass), indexing unit by unit; after each unit the resume point is saved. True when
+        the pass reached its end."""
+        flt: dict[str, Any] = {">=dateUpdate": since} if since is not None else {}
+        if resume is not None:
+            flt[">id"] = resume.after
+        floor = resume.floor if resume is not None else None
+        progress = self.ctx.progress
+
+        def total(count: int) -> None:
+            progress.stage(stage, total=count)
+
+        unit: dict[int, dict[str, Any]] = {}
+        stream = self.ctx.bitrix.sale.orders(flt, SELECT, on_total=total)
+        async with closing(stream) as rows:
+            async for row in rows:
+                order_id = to_int(row.get("id"))
+                if order_id is None:
+                    continue
+                unit[order_id] = row
+                if len(unit) >= UNIT:
+                    await self._unit(unit)
+                    floor = await self._checkpoint(since, max(unit), floor)
+                    unit = {}
+                    if self.ctx.stop.is_set():
+                        self.result.stopped = True
+                        return False
+        await self._unit(unit)
+        return True
+
+    async def _checkpoint(
+        self, since: datetime | None, after: int, floor: datetime | None
+    ) -> datetime | None:
+        """Save where this pass resumes, unless a link failed (its order must be re-read)."""
+        if self.linker.failure is not None:
+            return floor
+        if floor is None:
+            floor = await self._bitrix_now()
+        _resume.save(self.store, Resume(since, after, floor))
+        return floor
+
+    async def _bitrix_now(self) -> datetime:
+        """Bitrix's clock (the cursor is in Bitrix time); ours if its answer is unreadable."""
+        answer = (await self.ctx.bitrix.call("server.time")).result
+        return parse_datetime(answer) or self.cfg.clock()
 
     async def _unit(self, orders: dict[int, dict[str, Any]]) -> None:
         if not orders:
             return
         ids = sorted(orders)
-        codes = [self.company_code, *self.inn_codes, *KPP_CODES]
+        codes = list(self.linker.codes)
         queries: list[Query] = []
         for part in chunks(ids):
             queries.append(
@@ -190,18 +214,15 @@ class _Run:
         values: dict[int, dict[str, Any]] = {}
         items: dict[int, list[dict[str, Any]]] = {}
         for index, rows in enumerate(answers):
+            if index % 2 == 0:
+                collect_values(rows, values)
+                continue
             for row in rows:
                 order_id = to_int(row.get("orderId"))
-                if order_id is None:
-                    continue
-                if index % 2 == 0:
-                    code = str(row.get("code") or "").upper()
-                    if row.get("value") not in (None, ""):
-                        values.setdefault(order_id, {}).setdefault(code, row.get("value"))
-                else:
+                if order_id is not None:
                     items.setdefault(order_id, []).append(row)
         articles = await self._article_properties(items)
-        companies, linked = await self._link(orders, values)
+        companies, linked = await self.linker.link(orders, values)
         if linked:
             # writing the link saved the order: its dateUpdate moved; index what Bitrix has now
             for row in await self.ctx.bitrix.sale.orders_by_ids(sorted(linked), SELECT):
@@ -253,70 +274,6 @@ class _Run:
                 if basket_id is not None and value:
                     out.setdefault(basket_id, []).append(value)
         return out
-
-    def _match(self, values: dict[str, Any]) -> _Company | str | None:
-        """The company whose ИНН the order carries; ``"ambiguous"`` when branches tie."""
-        inn = next(
-            (str(values[c]).strip() for c in self.inn_codes if str(values.get(c) or "").strip()),
-            "",
-        )
-        candidates = self.by_inn.get(inn, []) if inn else []
-        if len(candidates) <= 1:
-            return candidates[0] if candidates else None
-        kpp = next((str(values[c]).strip() for c in KPP_CODES if values.get(c)), "")
-        narrowed = [c for c in candidates if kpp and c.kpp == kpp] or candidates
-        if len(narrowed) > 1:
-            narrowed = [c for c in narrowed if c.active] or narrowed
-        return narrowed[0] if len(narrowed) == 1 else "ambiguous"
-
-    async def _link(
-        self, orders: dict[int, dict[str, Any]], values: dict[int, dict[str, Any]]
-    ) -> tuple[dict[int, int], set[int]]:
-        """Company per order (stored or just linked), and the orders linked now."""
-        companies: dict[int, int] = {}
-        wanted: list[Link] = []
-        for order_id, order in orders.items():
-            own = values.get(order_id, {})
-            company_id = to_int(own.get(self.company_code))
-            if company_id is not None:
-                companies[order_id] = company_id
-                continue
-            if not self.cfg.link_orders_by_inn:
-                continue
-            prop_id = self.company_props.get(to_int(order.get("personTypeId")) or 0)
-            if prop_id is None:
-                continue
-            match = self._match(own)
-            if match == "ambiguous":
-                self.result.add("link_ambiguous")
-            elif isinstance(match, _Company):
-                wanted.append(Link(order_id, prop_id, str(match.id)))
-        if not wanted:
-            return companies, set()
-        report = await link_orders(self.ctx.bitrix, wanted)
-        for link in report.linked:
-            companies[link.order_id] = int(link.value)
-        if report.linked:
-            self.result.add("linked", len(report.linked))
-        for link, error in report.failed:
-            what = fate(error)
-            reason = one_line(error)
-            if what == "skip":
-                self.store.quarantine(
-                    FEED,
-                    str(link.order_id),
-                    f"linking to company {link.value}: {reason}",
-                    orders[link.order_id],
-                )
-                self.result.add("quarantined")
-            elif what == "fatal":
-                raise JobFailed(f"linking order {link.order_id}: {reason}") from error
-            else:
-                self.result.add("link_failed")
-                self.failure = self.failure or f"linking order {link.order_id}: {reason}"
-        if report.linked:
-            self.store.clear_quarantine(FEED, [str(link.order_id) for link in report.linked])
-        return companies, {link.order_id for link in report.linked}
 
     def _indexed(
         self,

@@ -77,7 +77,8 @@ def loads_json(data: bytes | str) -> Any:
         text = strip_bom(data).decode("utf-8")
     else:
         text = data.removeprefix("\ufeff")
-    return json.loads(text, parse_float=Decimal)
+    # NaN / Infinity literals as Decimal too, so the amount check names them for what they are
+    return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
 
 
 def looks_like_html(body: bytes, content_type: str = "") -> bool:
@@ -266,11 +267,19 @@ def combine_date_time(day: Any, clock: Any, tz: tzinfo) -> datetime | None:
     return datetime.combine(moment.date(), at, tzinfo=moment.tzinfo)
 
 
+#: Amounts must stay below this in absolute value. 1C keeps money in ``Число(15, 2)``
+#: (at most 9 999 999 999 999,99), and Bitrix stores a money field as a double, which keeps the
+#: kopecks of an amount exact only up to about 9·10¹³: anything at or above 10¹³ is a broken
+#: export (``1e999999`` was written as ``inf``), never money.
+MAX_AMOUNT = Decimal(10) ** 13
+
+
 def parse_decimal(value: Any) -> Decimal | None:
     """An amount as an exact Decimal: ``12345.60``, ``"12 345,60"`` (1C's ``Формат``), never float.
 
     A float can only come from a reader that was not told ``parse_float=Decimal``; it is refused
-    rather than rounded silently.
+    rather than rounded silently. NaN, infinities and amounts of :data:`MAX_AMOUNT` or more (in
+    absolute value) are refused too.
     """
     if value is None:
         return None
@@ -295,7 +304,13 @@ def parse_decimal(value: Any) -> Decimal | None:
     else:
         raise ValueError(f"expected an amount, got {_kind(value)}")
     if not result.is_finite():
-        raise ValueError(f"not a finite amount: {value!r}")
+        raise ValueError(f"not a finite amount: {str(value)[:40]!r}")
+    if abs(result) >= MAX_AMOUNT:
+        limit = f"{MAX_AMOUNT:,f}".replace(",", " ")
+        raise ValueError(
+            f"amount {str(value)[:40]!r} is out of range "
+            f"(1C amounts stay below {limit} in absolute value)"
+        )
     return result
 
 

@@ -183,7 +183,9 @@ class CreditStatus(_Record):
 
     counterparty_guid: Guid
     limit: Decimal | None = Field(default=None, description="None: the contract sets no limit")
-    used: Decimal = Decimal(0)
+    used: Decimal = Field(
+        default=Decimal(0), description="the buyer's debt; negative: an advance payment"
+    )
     overdue_amount: Decimal = Decimal(0)
     overdue_since: date | None = None
     currency: str | None = None
@@ -204,6 +206,11 @@ class CreditStatus(_Record):
     @property
     def overdue(self) -> bool:
         return self.overdue_amount > 0
+
+    @property
+    def prepaid(self) -> Decimal:
+        """What the buyer paid in advance (a negative debt), else 0."""
+        return -self.used if self.used < 0 else Decimal(0)
 
     @property
     def available(self) -> Decimal | None:

@@ -211,7 +211,9 @@ class Normaliser:
             limit = _field("limit", h.parse_decimal, fields.get("limit"))
             used = _field("used", h.parse_decimal, fields.get("used"))
             overdue = _field("overdue_amount", h.parse_decimal, fields.get("overdue_amount"))
-            for name, amount in (("limit", limit), ("used", used), ("overdue_amount", overdue)):
+            # a negative debt is an advance payment (the buyer paid ahead): a valid position;
+            # a negative limit or overdue amount means nothing
+            for name, amount in (("limit", limit), ("overdue_amount", overdue)):
                 if amount is not None and amount < 0:
                     raise _Bad(f"{name}: negative amount {amount}")
             return CreditStatus(

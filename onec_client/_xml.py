@@ -62,7 +62,7 @@ def _qualified(ns: str) -> dict[str, str]:
     """CommerceML element names in one namespace (``""`` maps to the namespace itself)."""
     names = (
         "Ид Номер Дата Время ХозОперация Сумма Валюта Контрагенты Контрагент "
-        "ЗначенияРеквизитов Наименование Значение"
+        "ЗначенияРеквизитов Наименование Значение ПометкаУдаления"
     )
     return {"": ns, **{name: ns + name for name in names.split()}}
 
@@ -73,6 +73,13 @@ def _scalar(child: etree._Element) -> Any:
     if len(child):
         return {_local(c.tag): c.text for c in child}
     return child.text
+
+
+def _true(value: Any) -> bool:
+    try:
+        return h.parse_bool(value) is True
+    except ValueError:
+        return False
 
 
 def _raw(elem: etree._Element) -> Callable[[], str]:
@@ -162,6 +169,10 @@ class _Reader:
             return None if child is None else _scalar(child)
 
         order_ref = next((requisites[k] for k in _ORDER_REQUISITES if k in requisites), None)
+        # 1C 3.1 (the exchange module) and 2.x write the deletion mark as an element of
+        # Документ, some processors as a requisite; either saying true marks the document
+        marks = [m for m in (value("ПометкаУдаления"), requisites.get("пометкаудаления")) if m]
+        deleted = next((m for m in marks if _true(m)), marks[0] if marks else None)
         out.append(
             self.norm.document(
                 {
@@ -174,7 +185,7 @@ class _Reader:
                     "amount": value("Сумма"),
                     "currency": value("Валюта"),
                     "order_ref": order_ref,
-                    "deleted": requisites.get("пометкаудаления"),
+                    "deleted": deleted,
                     "changed_at": generated,
                 },
                 raw,

@@ -10,6 +10,7 @@ import typer
 from .. import __version__
 from .._logging import configure_logging
 from ._context import AppContext
+from ._output import Format
 
 app = typer.Typer(
     name="b2bsync",
@@ -39,6 +40,13 @@ def _root(
             dir_okay=False,
         ),
     ] = None,
+    output: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            help="Output: text, json (one object per line) or auto (text on a terminal).",
+        ),
+    ] = Format.auto,
     version: Annotated[
         bool,
         typer.Option(
@@ -47,4 +55,4 @@ def _root(
     ] = False,
 ) -> None:
     configure_logging()
-    ctx.obj = AppContext(config_path=config)
+    ctx.obj = AppContext(config_path=config, output=output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,20 @@ from ..settings import Settings, load_settings
 @dataclass
 class AppContext:
     config_path: Path | None = None
+    #: auto (text on a terminal, JSON lines otherwise), text or json: see :mod:`._output`
+    output: str = "auto"  # a _output.Format
     _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def config_file(self) -> Path | None:
+        """The TOML file in use: ``--config``, else ``B2BSYNC_CONFIG``."""
+        named = os.environ.get("B2BSYNC_CONFIG")
+        return self.config_path or (Path(named) if named else None)
+
+    @property
+    def env_file(self) -> Path | None:
+        name = Settings.model_config.get("env_file")
+        return Path(str(name)) if isinstance(name, str | Path) else None
 
     @property
     def settings(self) -> Settings:

@@ -29,6 +29,7 @@ from onec_client._habits import parse_guid
 from .._errors import B2BSyncError, ConfigError, UsageError
 from ._app import app
 from ._context import app_context
+from ._output import emit, json_mode
 
 onec_app = typer.Typer(
     name="onec",
@@ -100,13 +101,20 @@ def check(ctx: typer.Context) -> None:
             report = await source.check()
         return report.lines
 
+    as_json = json_mode(ctx)
     try:
         lines = anyio.run(run)
     except OneCError as exc:
-        typer.echo(f"✗ 1C {config.kind} source: {exc}")
+        if as_json:
+            emit({"check": f"1C {config.kind} source", "ok": False, "detail": str(exc)})
+        else:
+            typer.echo(f"✗ 1C {config.kind} source: {exc}")
         raise _app_error(config.kind, exc) from exc
     for line in lines:
-        typer.echo(f"✓ {line}")
+        if as_json:
+            emit({"check": line, "ok": True})
+        else:
+            typer.echo(f"✓ {line}")
 
 
 @onec_app.command("parse")
@@ -120,6 +128,7 @@ def parse(
     Exit 0 even when records were quarantined; 1 when the file itself cannot be read.
     """
     tz = app_context(ctx).settings.onec.timezone
+    as_json = json_mode(ctx, as_json)
     tally = _Tally()
     try:
         fmt = sniff_format(path)
@@ -171,6 +180,7 @@ def fetch(
         if owner is None:
             raise UsageError(f"--counterparty must be a 1C GUID, got {counterparty!r}")
     since = _changed_since(changed_since, settings.timezone)
+    as_json = json_mode(ctx, as_json)
     tally = _Tally()
 
     def items(source: OneCSource) -> AsyncIterator[Any]:

@@ -6,7 +6,6 @@ Europe/Moscow by default); ``--from`` and ``--to`` are both inclusive.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from .._errors import UsageError
 from ..store._orders import MAX_LIMIT
 from ._app import app
 from ._context import app_context
+from ._output import emit, json_mode
 from ._present import existing_store, show_table, site_zone, when
 
 orders_app = typer.Typer(
@@ -134,14 +134,15 @@ def search_cmd(
             limit=rows,
             offset=skip,
         )
-    if as_json:
-        payload = {
-            "count": len(found),
-            "limit": rows,
-            "offset": skip,
-            "orders": [order_json(order, zone) for order in found],
-        }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    if json_mode(ctx, as_json):
+        emit(
+            {
+                "count": len(found),
+                "limit": rows,
+                "offset": skip,
+                "orders": [order_json(order, zone) for order in found],
+            }
+        )
         return
     if not found:
         typer.echo("no orders match")

@@ -7,7 +7,6 @@ quarantines it again with the new reason).
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +16,7 @@ from jobs import FEEDS, QuarantineEntry
 from .._errors import B2BSyncError, UsageError
 from ._app import app
 from ._context import app_context
+from ._output import emit, json_mode
 from ._present import existing_store, show_table, site_zone, when
 
 quarantine_app = typer.Typer(
@@ -68,9 +68,8 @@ def list_cmd(
     zone = site_zone(settings)
     with existing_store(settings) as store:
         entries = store.quarantine_entries(wanted)
-    if as_json:
-        payload = {"count": len(entries), "entries": [entry_json(e) for e in entries]}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    if json_mode(ctx, as_json):
+        emit({"count": len(entries), "entries": [entry_json(e) for e in entries]})
         return
     if not entries:
         typer.echo("nothing quarantined" + (f" in {wanted}" if wanted else ""))
@@ -112,6 +111,9 @@ def retry_cmd(
     where = f" in {wanted}" if wanted else ""
     if key is not None and marked == 0:
         raise B2BSyncError(f"no quarantined record with key {key!r}{where}")
+    if json_mode(ctx):
+        emit({"marked": marked, "feed": wanted, "key": key})
+        return
     typer.echo(
         f"marked {marked} record(s){where} for retry; "
         "the next run of each feed re-reads their scopes"

@@ -10,6 +10,7 @@ import typer
 
 from ..roles import export_table
 from ._app import app
+from ._output import emit, json_mode
 
 roles_app = typer.Typer(
     name="roles",
@@ -22,6 +23,7 @@ app.add_typer(roles_app, name="roles")
 
 @roles_app.command("export")
 def export_cmd(
+    ctx: typer.Context,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -30,6 +32,9 @@ def export_cmd(
     ] = None,
 ) -> None:
     """Print the role → capabilities table as JSON (codes, ru/en titles)."""
+    if output is None and json_mode(ctx):
+        emit(export_table())  # one line, like every command's output into a pipe
+        return
     text = json.dumps(export_table(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)

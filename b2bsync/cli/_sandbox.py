@@ -12,10 +12,12 @@ import typer
 from .._errors import UsageError
 from ..sandbox import Sandbox, SandboxOptions
 from ._app import app
+from ._output import emit, json_mode
 
 
 @app.command()
 def sandbox(
+    ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port of the Bitrix emulator (0 = any free).")] = 8765,
     rate_limit: Annotated[
         str, typer.Option(help="Bucket of the emulated site: off, standard, enterprise.")
@@ -41,7 +43,8 @@ def sandbox(
     """Run local emulators of the store (Bitrix REST + the bridge) and of 1C for trying b2bsync.
 
     Prints the webhook base URL, then one B2BSYNC_…=… line per setting; `export` them (or
-    pass --env-file and source it) and every other command talks to the sandbox.
+    pass --env-file and source it) and every other command talks to the sandbox. Into a pipe:
+    one JSON object with the URL and the settings.
     """
     try:
         box = Sandbox(
@@ -71,9 +74,13 @@ def sandbox(
         lines = box.env_lines()
         if env_file is not None:  # written first: whoever reads our output can source it
             env_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-        typer.echo(box.bitrix_url)
-        for line in lines:
-            typer.echo(line)
+        if json_mode(ctx):
+            env = dict(line.split("=", 1) for line in lines)
+            emit({"event": "sandbox.ready", "bitrix_url": box.bitrix_url, "env": env})
+        else:
+            typer.echo(box.bitrix_url)
+            for line in lines:
+                typer.echo(line)
         typer.echo(f"# sandbox running ({orders} orders); Ctrl-C to stop", err=True)
         stop.wait()
     finally:

@@ -9,7 +9,6 @@ code Bitrix cannot store…), reported before any request.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from ..schema import run_schema
 from ..settings import Settings
 from ._app import app
 from ._context import app_context
+from ._output import emit, json_mode
 
 schema_app = typer.Typer(
     name="schema",
@@ -36,7 +36,7 @@ Transport = httpx.AsyncBaseTransport | None
 
 
 def _echo_json(payload: object) -> None:
-    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    emit(payload)
 
 
 def _summary(plan: Plan) -> str:
@@ -68,8 +68,11 @@ def apply_command(
         run = asyncio.run(run_schema(settings, apply=False, transport=transport))
         if not run.plan.steps:
             return _report(run, as_json)
-        for line in run.plan.lines():
-            typer.echo(line)
+        if as_json:
+            _echo_json({**run.plan.to_json(), "requests": run.requests})
+        else:
+            for line in run.plan.lines():
+                typer.echo(line)
         if not sys.stdin.isatty():
             raise UsageError("schema apply: not a terminal; pass --yes to apply the steps above")
         if not typer.confirm(f"Apply {len(run.plan.steps)} step(s)?", default=False):
@@ -120,7 +123,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of li
 @schema_app.command("plan")
 def plan_cmd(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Print the steps apply would run (+ add, ~ update) and the drift it leaves (!)."""
-    raise typer.Exit(plan_command(app_context(ctx).settings, as_json=as_json))
+    raise typer.Exit(plan_command(app_context(ctx).settings, as_json=json_mode(ctx, as_json)))
 
 
 @schema_app.command("apply")
@@ -130,10 +133,11 @@ def apply_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Run the plan's steps; print what was done and how many REST requests it took."""
-    raise typer.Exit(apply_command(app_context(ctx).settings, yes=yes, as_json=as_json))
+    settings = app_context(ctx).settings
+    raise typer.Exit(apply_command(settings, yes=yes, as_json=json_mode(ctx, as_json)))
 
 
 @schema_app.command("check")
 def check_cmd(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Exit 0 when the site matches the schema, 1 listing the differences (for monitoring)."""
-    raise typer.Exit(check_command(app_context(ctx).settings, as_json=as_json))
+    raise typer.Exit(check_command(app_context(ctx).settings, as_json=json_mode(ctx, as_json)))

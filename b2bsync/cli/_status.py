@@ -7,7 +7,6 @@ Stale credit and quarantined records are reported but do not change the exit cod
 
 from __future__ import annotations
 
-import json
 from datetime import tzinfo
 from typing import Annotated
 
@@ -16,6 +15,7 @@ import typer
 from ..store import JobStatus, StatusReport, status_report
 from ._app import app
 from ._context import app_context
+from ._output import emit, json_mode
 from ._present import counts_text, existing_store, show_table, site_zone, span, when
 
 
@@ -32,8 +32,8 @@ def status(
     zone = site_zone(settings)
     with existing_store(settings) as store:
         report = status_report(store, settings.state.stale_credit_after)
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    if json_mode(ctx, as_json):
+        emit(report.to_json())
     else:
         print_report(report, zone)
     raise typer.Exit(1 if report.failing else 0)

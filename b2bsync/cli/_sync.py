@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -17,6 +16,7 @@ from ..daemon import run_daemon
 from ..runner import JOB_CHOICES, RunOutcome, open_store, run_jobs
 from ._app import app
 from ._context import app_context
+from ._output import emit, json_mode
 
 T = TypeVar("T")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -39,16 +39,30 @@ def _until_signalled(work: Callable[[asyncio.Event], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
-def _report(outcomes: list[RunOutcome]) -> int:
+def _report(outcomes: list[RunOutcome], *, as_json: bool = False) -> int:
+    """One summary per job: a line of text (failed and skipped on stderr), or a
+    ``sync.summary`` JSON object on stdout. Exit 1 when a job failed."""
     failed = False
     for outcome in outcomes:
         counts = outcome.result.counts if outcome.result else {}
+        failed = failed or outcome.status == "failed"
+        if as_json:
+            emit(
+                {
+                    "event": "sync.summary",
+                    "job": outcome.job,
+                    "status": outcome.status,
+                    "counts": dict(sorted(counts.items())),
+                    "errors": list(outcome.result.errors) if outcome.result else [],
+                    "reason": outcome.reason if outcome.status != "ok" else "",
+                }
+            )
+            continue
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to do"
         line = f"{outcome.job}: {outcome.status} — {summary}"
         if outcome.reason and outcome.status != "ok":
             line += f" ({outcome.reason})"
         typer.echo(line, err=outcome.status in ("failed", "skipped"))
-        failed = failed or outcome.status == "failed"
     return 1 if failed else 0
 
 
@@ -68,7 +82,7 @@ def sync(
         raise UsageError(f"--company must be a 1C GUID, got {company!r}")
     settings = app_context(ctx).settings
     store = open_store(settings)
-    tty = sys.stdout.isatty()
+    as_json = json_mode(ctx)
     try:
         outcomes = _until_signalled(
             lambda stop: run_jobs(
@@ -78,12 +92,12 @@ def sync(
                 full=full,
                 company=company.strip().lower() if company else None,
                 stop=stop,
-                progress=lambda name: progress_for(name, tty=tty),
+                progress=lambda name: progress_for(name, tty=not as_json),
             )
         )
     finally:
         store.close()
-    raise typer.Exit(_report(outcomes))
+    raise typer.Exit(_report(outcomes, as_json=as_json))
 
 
 @app.command()
@@ -96,7 +110,10 @@ def run(ctx: typer.Context) -> None:
     finally:
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")
-    typer.echo(f"stopped after {len(outcomes)} run(s), {failed} failed", err=True)
+    if json_mode(ctx):
+        emit({"event": "daemon.stopped", "runs": len(outcomes), "failed": failed})
+    else:
+        typer.echo(f"stopped after {len(outcomes)} run(s), {failed} failed", err=True)
 
 
 __all__ = ["run", "sync"]

@@ -3,6 +3,8 @@ from typing import Self
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
+from ._urls import refuse_plain_http
+
 
 class RateLimitProfile(StrEnum):
     off = "off"
@@ -37,6 +39,9 @@ class BitrixSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0, description="Seconds per HTTP request")
     max_retries: int = Field(default=5, ge=0, le=20)
     verify_tls: bool = True
+    allow_insecure: bool = Field(
+        default=False, description="Accept plain http:// to a host other than this machine"
+    )
     person_type_ids: list[int] = Field(
         default_factory=list, description="B2B payer types; empty = every legal-entity type"
     )
@@ -52,6 +57,15 @@ class BitrixSettings(BaseModel):
                 raise ValueError(
                     "bitrix.webhook_url must look like https://site/rest/<user_id>/<secret>/"
                 )
+        refuse_plain_http(
+            "bitrix",
+            {
+                "webhook_url": self.webhook_url.get_secret_value() if self.webhook_url else None,
+                "portal_url": self.portal_url,
+                "oauth_server": self.oauth_server,
+            },
+            self.allow_insecure,
+        )
         return self
 
     @property

@@ -10,15 +10,24 @@ from pydantic_settings import (
 )
 
 from .._errors import ConfigError
+from ._keys import check_keys
 from ._root import Settings
 
 
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
-    """Build the settings once; a bad value becomes a one-line :class:`ConfigError`."""
+    """Build the settings once; a bad value or a key no setting has becomes a one-line
+    :class:`ConfigError`."""
     env_path = os.environ.get("B2BSYNC_CONFIG")
     path = config or (Path(env_path) if env_path else None)
     if path is not None and not path.is_file():
         raise ConfigError(f"config file not found: {path}")
+    env_file = Settings.model_config.get("env_file")
+    check_keys(
+        Settings,
+        toml=path,
+        environ=os.environ,
+        env_file=Path(str(env_file)) if isinstance(env_file, str | Path) else None,
+    )
 
     class _FromToml(Settings):
         @classmethod

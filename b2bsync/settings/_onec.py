@@ -7,9 +7,9 @@ Environment: ``B2BSYNC_ONEC__KIND=http``, ``B2BSYNC_ONEC__URL=…``, ``B2BSYNC_O
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
 from onec_client import (
     FieldMapping,
@@ -22,6 +22,7 @@ from onec_client import (
 )
 
 from .._errors import ConfigError
+from ._urls import refuse_plain_http
 
 OneCKind = Literal["http", "soap", "xml"]
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -60,10 +61,19 @@ class OneCSettings(BaseModel):
     retry_wait: float = Field(default=1.0, ge=0, description="first wait between attempts, s")
     page_size: int = Field(default=500, ge=1, le=10_000)
     verify_tls: bool = True
+    allow_insecure: bool = Field(
+        default=False, description="Accept plain http:// to a host other than this machine"
+    )
     mapping: FieldMapping = Field(
         default_factory=FieldMapping,
         description="HTTP: paths of lists and fields for a differently shaped service",
     )
+
+    @model_validator(mode="after")
+    def _secure(self) -> Self:
+        urls = {"url": self.url, "wsdl_url": self.wsdl_url, "endpoint": self.endpoint}
+        refuse_plain_http("onec", urls, self.allow_insecure)
+        return self
 
     @property
     def configured(self) -> bool:

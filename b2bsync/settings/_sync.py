@@ -22,6 +22,10 @@ class SyncSettings(BaseModel):
     )
     upload_url_prefix: str = "/upload/b2b/docs"
     max_attach_mb: int = Field(default=20, ge=1, description="Bigger files fall back to link")
+    extra_file_types: list[Literal["png", "jpeg", "tiff"]] = Field(
+        default_factory=list,
+        description="Besides PDF, file types attach/upload may write (recognised by content)",
+    )
     overdue_limit: Decimal | None = Field(
         default=None, description="Overdue amount that blocks orders when a company sets none"
     )

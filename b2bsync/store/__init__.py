@@ -6,15 +6,17 @@ operator commands read :func:`status_report` and :meth:`Store.search_orders`.
 """
 
 from ._bench import SearchLatency, load_synthetic_orders, measure_search, search_latency
-from ._errors import StoreError, StoreNotFound, StoreUnavailable
+from ._errors import LeaseLost, StoreError, StoreNotFound, StoreUnavailable
 from ._open import open_store
-from ._records import Lease, RunRecord, RunStatus, new_holder
+from ._records import Fence, Lease, RunRecord, RunStatus, new_holder
 from ._status import JobStatus, StatusReport, status_report
 from ._store import Store
 
 __all__ = [
+    "Fence",
     "JobStatus",
     "Lease",
+    "LeaseLost",
     "RunRecord",
     "RunStatus",
     "SearchLatency",

@@ -15,3 +15,8 @@ class StoreUnavailable(StoreError):
 
 class StoreNotFound(StoreError, ConfigError):
     """A command that only reads found no store where the settings point (exit 2)."""
+
+
+class LeaseLost(StoreError):
+    """This run no longer holds its job's lease (it expired, or another run took it over): it
+    must write nothing more, and ends as failed (exit 1)."""

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from ._types import UTCDateTime
@@ -114,6 +115,9 @@ job_leases = Table(
     Column("holder", String(KEY), nullable=False),
     Column("acquired_at", UTCDateTime(), nullable=False),
     Column("expires_at", UTCDateTime(), nullable=False),
+    # The fencing number: +1 whenever the lease passes to a new run. A run's writes carry the
+    # number it was given and are refused once the lease has moved on.
+    Column("generation", BigInteger(), nullable=False, server_default=text("0")),
     comment="Who runs a job until when; two runs of a job never overlap.",
 )
 

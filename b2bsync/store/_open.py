@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..settings import StateSettings
-from ._store import Clock, Store, utc_now
+from ._store import Clock, Store
 
 
-def open_store(state: StateSettings, *, create: bool = True, clock: Clock = utc_now) -> Store:
+def open_store(state: StateSettings, *, create: bool = True, clock: Clock | None = None) -> Store:
     """The store of ``[state] url``; ``create=False`` for commands that only read or mark."""
     return Store.open(state.url.get_secret_value(), create=create, clock=clock)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any, Literal
 
 RunStatus = Literal["ok", "failed", "stopped", "running", "interrupted"]
@@ -15,15 +17,39 @@ FINAL_STATUSES: tuple[str, ...] = ("ok", "failed", "stopped")
 
 @dataclass(frozen=True)
 class Lease:
-    """``holder`` may run ``job`` until ``expires_at`` (renew before then)."""
+    """``holder`` may run ``job`` until ``expires_at`` (renew before then). ``generation`` is the
+    lease's fencing number: it goes up whenever the lease passes to a new run."""
 
     job: str
     holder: str
     acquired_at: datetime
     expires_at: datetime
+    generation: int = 0
 
     def alive(self, now: datetime) -> bool:
         return self.expires_at > now
+
+
+@dataclass(frozen=True)
+class Fence:
+    """What one run was given when it took its leases: its holder name and, per job, the
+    lease's generation. A write is allowed only while every one of them still stands."""
+
+    holder: str
+    generations: Mapping[str, int]
+
+    @classmethod
+    def of(cls, leases: Sequence[Lease]) -> Fence:
+        holders = {lease.holder for lease in leases}
+        if len(holders) != 1:
+            raise ValueError(f"a fence covers the leases of one holder, got {sorted(holders)}")
+        return cls(
+            holders.pop(), MappingProxyType({lease.job: lease.generation for lease in leases})
+        )
+
+    @property
+    def jobs(self) -> list[str]:
+        return sorted(self.generations)
 
 
 @dataclass(frozen=True)

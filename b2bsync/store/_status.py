@@ -16,9 +16,11 @@ TROUBLE = ("failed", "interrupted")
 
 @dataclass(frozen=True)
 class JobStatus:
-    """One job: its newest run, when it last succeeded, and how far its feed lags.
+    """One job: its newest run, when it last succeeded, and how far it lags.
 
-    ``lag`` is now minus the feed's newest cursor (None until a run saved one).
+    ``lag`` is the age of the last successful run (now minus when it ended; None until one
+    succeeded). Not the age of the feed's newest cursor: a quiet feed — no order changed for
+    days — is not behind, and a cursor is the newest change *read*, not when b2bsync looked.
     """
 
     job: str
@@ -107,14 +109,14 @@ def status_report(store: Store, stale_after: timedelta) -> StatusReport:
     names = list(FEEDS) + sorted(set(last) - set(FEEDS))
     jobs = []
     for name in names:
-        newest = cursors.get(name)
+        ok_at = last_ok.get(name)
         jobs.append(
             JobStatus(
                 job=name,
                 last_run=last.get(name),
-                last_ok_at=last_ok.get(name),
-                newest_cursor=newest,
-                lag=None if newest is None else max(now - newest, timedelta(0)),
+                last_ok_at=ok_at,
+                newest_cursor=cursors.get(name),
+                lag=None if ok_at is None else max(now - ok_at, timedelta(0)),
                 quarantined=quarantine.get(name, 0),
                 lease=leases.get(name),
             )

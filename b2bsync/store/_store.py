@@ -7,14 +7,15 @@ them from async code, and each takes milliseconds.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from sqlalchemy import Select, case, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError, StatementError
@@ -26,10 +27,10 @@ from . import _orders
 from ._engine import make_engine
 from ._errors import StoreError, StoreNotFound, StoreUnavailable
 from ._json import fingerprint
+from ._leases import LeaseMethods
 from ._migrate import upgrade
 from ._models import (
     credit_freshness,
-    job_leases,
     job_runs,
     order_index,
     order_index_items,
@@ -37,7 +38,7 @@ from ._models import (
     sync_quarantine,
     sync_records,
 )
-from ._records import FINAL_STATUSES, Lease, RunRecord, RunStatus
+from ._records import FINAL_STATUSES, Fence, RunRecord, RunStatus
 from ._url import StoreURL, parse_store_url
 
 log = structlog.get_logger()
@@ -62,13 +63,6 @@ def _feed(feed: str) -> str:
     return feed
 
 
-def _seconds(ttl: timedelta | float) -> timedelta:
-    value = ttl if isinstance(ttl, timedelta) else timedelta(seconds=ttl)
-    if value <= timedelta(0):
-        raise ValueError(f"a lease needs a positive ttl, got {ttl!r}")
-    return value
-
-
 def _ident(key: str | None, raw: Any, scope: str) -> str:
     """What makes a quarantine entry unique within its feed: the key, or for a record with no
     readable key, a digest of its raw form (so the same broken record refreshes one entry)."""
@@ -90,23 +84,42 @@ def _entry(row: Row[Any]) -> QuarantineEntry:
     )
 
 
-class Store:
+class Store(LeaseMethods):
     """Open with :meth:`open`; one instance is safe to share between threads."""
 
-    def __init__(self, engine: Engine, url: StoreURL, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        url: StoreURL,
+        clock: Clock = utc_now,
+        *,
+        database_clock: bool = False,
+    ) -> None:
         self._engine = engine
         self._url = url
         self.clock = clock
+        self._database_clock = database_clock
+        self._fence: Fence | None = None
         self._lock: AbstractContextManager[Any] = (
             threading.RLock() if url.is_memory else nullcontext()
         )
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True, clock: Clock = utc_now) -> Store:
+    def open(
+        cls,
+        url: str,
+        *,
+        create: bool = True,
+        clock: Clock | None = None,
+        database_clock: bool | None = None,
+    ) -> Store:
         """Connect and migrate to the newest schema.
 
         ``create=False`` (the read-only operator commands) refuses a SQLite file that does not
         exist yet, rather than leaving an empty database wherever the command was run.
+
+        Lease times come from the database's clock on PostgreSQL (``database_clock`` default),
+        unless a ``clock`` is injected (tests), which then rules everything.
         """
         parsed = parse_store_url(url)
         path = parsed.sqlite_path
@@ -118,10 +131,15 @@ class Store:
                 )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                # a new file is the owner's only, whatever the umask (SQLite gives its -wal
+                # and -shm files the database file's mode)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
             except OSError as exc:
-                raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from exc
+                raise StoreError(f"cannot create {path}: {exc.strerror}") from exc
         engine = make_engine(parsed)
-        store = cls(engine, parsed, clock)
+        if database_clock is None:
+            database_clock = parsed.dialect == "postgresql" and clock is None
+        store = cls(engine, parsed, clock or utc_now, database_clock=database_clock)
         try:
             with store._translated():
                 upgrade(engine, parsed.display)
@@ -145,7 +163,8 @@ class Store:
         return self._engine
 
     def close(self) -> None:
-        self._engine.dispose()
+        if self._fence is None:  # a fenced view shares its store's engine
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -179,10 +198,15 @@ class Store:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Connection]:
-        """A connection in a transaction that commits on leaving the block."""
+        """A connection in a transaction that commits on leaving the block.
+
+        On a fenced view (:meth:`fenced`) a write transaction first checks the run's leases,
+        so a run that lost them commits nothing (:class:`LeaseLost`)."""
         with self._translated(), self._lock, self._engine.connect() as connection:
             connection.execution_options(b2bsync_write=write)
             with connection.begin():
+                if write and self._fence is not None:
+                    self._verify(connection, self._fence)
                 yield connection
 
     def _insert(self, table: Table) -> sqlite.Insert | postgresql.Insert:
@@ -444,110 +468,6 @@ class Store:
             count: int = conn.execute(select(func.count()).select_from(order_index)).scalar_one()
         return count
 
-    # -- leases ---------------------------------------------------------------------------
-
-    def _take(
-        self, conn: Connection, job: str, holder: str, now: datetime, ttl: timedelta
-    ) -> Lease | None:
-        t = job_leases
-        stmt = self._insert(t).values(job=job, holder=holder, acquired_at=now, expires_at=now + ttl)
-        ours = t.c.holder == stmt.excluded.holder
-        take = stmt.on_conflict_do_update(
-            index_elements=[t.c.job],
-            set_={
-                "holder": stmt.excluded.holder,
-                "acquired_at": case((ours, t.c.acquired_at), else_=stmt.excluded.acquired_at),
-                "expires_at": stmt.excluded.expires_at,
-            },
-            where=or_(ours, t.c.expires_at <= stmt.excluded.acquired_at),
-        ).returning(t.c.job, t.c.holder, t.c.acquired_at, t.c.expires_at)
-        row = conn.execute(take).one_or_none()
-        return None if row is None else Lease(row.job, row.holder, row.acquired_at, row.expires_at)
-
-    def acquire_lease(self, job: str, holder: str, ttl: timedelta | float) -> Lease | None:
-        """Take ``job`` for ``holder`` unless another holder's lease is still alive.
-
-        One conditional upsert: concurrent callers (threads, processes, hosts) cannot both
-        win. The same holder acquiring again extends its lease. Clocks of hosts sharing a
-        PostgreSQL store must agree to well within ``ttl``.
-        """
-        leases = self.acquire_leases([job], holder, ttl)
-        return None if leases is None else leases[0]
-
-    def acquire_leases(
-        self, jobs: Iterable[str], holder: str, ttl: timedelta | float
-    ) -> list[Lease] | None:
-        """All of these jobs' leases, or none (``sync all`` takes every job it runs)."""
-        span = _seconds(ttl)
-        now = self.now()
-        names = sorted(set(jobs))  # one order everywhere, so two callers never deadlock
-        with self.transaction() as conn:
-            taken: list[Lease] = []
-            for job in names:
-                lease = self._take(conn, job, holder, now, span)
-                if lease is None:
-                    conn.rollback()
-                    log.debug("store.lease_busy", job=job, holder=holder)
-                    return None
-                taken.append(lease)
-        log.debug("store.lease_acquired", jobs=names, holder=holder)
-        return taken
-
-    def renew_lease(self, job: str, holder: str, ttl: timedelta | float) -> Lease | None:
-        """Extend ``holder``'s lease; None when it was taken over (the holder must stop).
-
-        A lease that expired but was not taken over is still the holder's and renews.
-        """
-        leases = self.renew_leases([job], holder, ttl)
-        return None if leases is None else leases[0]
-
-    def renew_leases(
-        self, jobs: Iterable[str], holder: str, ttl: timedelta | float
-    ) -> list[Lease] | None:
-        """Extend every one of these leases; None when any was lost (the holder must stop and
-        release the rest)."""
-        span = _seconds(ttl)
-        names = sorted(set(jobs))
-        t = job_leases
-        stmt = (
-            update(t)
-            .where(t.c.job.in_(names), t.c.holder == holder)
-            .values(expires_at=self.now() + span)
-            .returning(t.c.job, t.c.holder, t.c.acquired_at, t.c.expires_at)
-        )
-        with self.transaction() as conn:
-            rows = list(conn.execute(stmt))
-        if len(rows) < len(names):
-            log.warning("store.lease_lost", jobs=names, holder=holder, kept=len(rows))
-            return None
-        leases = [Lease(r.job, r.holder, r.acquired_at, r.expires_at) for r in rows]
-        return sorted(leases, key=lambda lease: lease.job)
-
-    def release_lease(self, job: str, holder: str) -> bool:
-        """Give the lease up; False when ``holder`` no longer had it."""
-        t = job_leases
-        with self.transaction() as conn:
-            gone = conn.execute(delete(t).where(t.c.job == job, t.c.holder == holder)).rowcount
-        return bool(gone)
-
-    def release_leases(self, jobs: Iterable[str], holder: str) -> int:
-        t = job_leases
-        with self.transaction() as conn:
-            gone = conn.execute(
-                delete(t).where(t.c.job.in_(sorted(set(jobs))), t.c.holder == holder)
-            ).rowcount
-        return int(gone)
-
-    def leases(self, *, alive_only: bool = True) -> list[Lease]:
-        t = job_leases
-        query = select(t).order_by(t.c.job)
-        if alive_only:
-            query = query.where(t.c.expires_at > self.now())
-        with self.transaction(write=False) as conn:
-            return [
-                Lease(r.job, r.holder, r.acquired_at, r.expires_at) for r in conn.execute(query)
-            ]
-
     # -- runs -----------------------------------------------------------------------------
 
     def start_run(self, job: str, holder: str) -> int:
@@ -627,15 +547,9 @@ class Store:
             return {job: ended for job, ended in conn.execute(query) if ended}
 
     def _runs(self, query: Select[Any]) -> list[RunRecord]:
-        now = self.now()
         with self.transaction(write=False) as conn:
             rows = list(conn.execute(query))
-            live = {
-                holder
-                for (holder,) in conn.execute(
-                    select(job_leases.c.holder).where(job_leases.c.expires_at > now)
-                )
-            }
+            live = self.live_holders(conn)
         return [_run(r, live) for r in rows]
 
 

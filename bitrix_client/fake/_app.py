@@ -39,6 +39,8 @@ Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[None]]
+#: Called with (method, params, "before" | "after") around the processing of each REST call.
+Observer = Callable[[str, PhpArray, str], None]
 
 JSON_TYPE = b"application/json; charset=utf-8"
 XML_TYPE = b"text/xml; charset=utf-8"
@@ -86,6 +88,9 @@ class FakeBitrixApp:
         self.faults = FaultInjector(faults or Faults())
         self.stats = FakeStats()
         self.connections: ConnectionControl | None = None
+        #: Tests that must act at an exact moment (the crash proof kills its client right
+        #: before a write is applied, or after it was applied and before the answer leaves).
+        self.observers: list[Observer] = []
         self._sleep = sleep
         self._base = CORE_METHODS.merged(*registries)
         self._bridge = bridge_registry
@@ -133,11 +138,18 @@ class FakeBitrixApp:
             early = await self._early_fault(fault, scope, receive, token)
             if early is not None or fault in (Fault.TIMEOUT_BEFORE, Fault.DROP_BEFORE):
                 return early
+        self._observe(route, params, "before")
         response = self._answer(route, params, token)
+        self._observe(route, params, "after")
         if fault is not None and fault.after_processing:
             await self._break_connection(fault, scope, receive)
             return None
         return response
+
+    def _observe(self, route: _Route | None, params: PhpArray, moment: str) -> None:
+        if route is not None:
+            for observer in self.observers:
+                observer(route.method, params, moment)
 
     def _answer(self, route: _Route | None, params: PhpArray, token: str | None) -> _Response:
         now = self.site.timestamp()

@@ -120,8 +120,8 @@ def to_float(raw: object) -> float:
         raise BadValue("expected a number")
     if isinstance(raw, int | float) and math.isfinite(raw):
         return float(raw)
-    if isinstance(raw, str) and _DECIMAL.fullmatch(raw):
-        return float(raw)
+    if isinstance(raw, str) and _DECIMAL.fullmatch(raw) and math.isfinite(value := float(raw)):
+        return value  # digits beyond a double's range would be stored as inf
     raise BadValue("expected a number")
 
 

@@ -45,10 +45,19 @@ class _Connections:
         return True
 
 
+def no_delay(transport: asyncio.BaseTransport) -> None:
+    """Send each answer at once. h11 writes the head and the body separately; with Nagle's
+    algorithm on, the body waits for the client's delayed ACK: 40 ms per keep-alive request."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def _protocol(connections: _Connections) -> type[H11Protocol]:
     class AbortableH11Protocol(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
+            no_delay(transport)
             connections.register(self.client, transport)
 
         def connection_lost(self, exc: Exception | None) -> None:

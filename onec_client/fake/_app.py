@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from ._dataset import Dataset, FakeDocument, generate
+from ._dataset import Dataset, FakeDocument, FakeFile, generate
 from ._faults import FaultKind, FaultPlan, Quirks
 from ._pdf import make_pdf
 
@@ -117,6 +117,13 @@ class FakeOneC:
 
     def pdf(self, doc: FakeDocument) -> bytes:
         return self._pdf(doc.guid)
+
+    def file_of(self, doc: FakeDocument) -> FakeFile:
+        """What 1C answers for the document's file: ``doc.file``, else its generated PDF."""
+        if doc.file is not None:
+            return doc.file
+        name = f"{doc.kind_1c} {str(doc.value('number')).strip()}.pdf"
+        return FakeFile(self.pdf(doc), name, "application/pdf")
 
     def reset_counters(self) -> None:
         self.requests.clear()

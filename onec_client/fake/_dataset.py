@@ -107,6 +107,16 @@ class GoodsLine:
         return (self.quantity * self.price).quantize(Decimal("0.01"))
 
 
+@dataclass(frozen=True)
+class FakeFile:
+    """A printable form exactly as a 1C handler attaches it: a scan, a spreadsheet, or whatever
+    a misconfigured (or compromised) handler puts there — name and content type included."""
+
+    content: bytes
+    name: str
+    content_type: str = "application/octet-stream"
+
+
 @dataclass
 class FakeDocument:
     guid: str
@@ -122,6 +132,8 @@ class FakeDocument:
     changed_at: datetime
     lines: list[GoodsLine] = field(default_factory=list)
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: served instead of the generated PDF when set
+    file: FakeFile | None = None
 
     def value(self, name: str) -> Any:
         return self.overrides[name] if name in self.overrides else getattr(self, name)

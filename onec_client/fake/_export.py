@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 from ._dataset import CML_OPERATIONS, Dataset, FakeCounterparty, FakeCredit, FakeDocument
 from ._wire import EMPTY_DATE, ZERO_GUID, xml_datetime
@@ -38,12 +38,18 @@ def _x(value: Any) -> str:
 
 @dataclass(frozen=True)
 class ExportStyle:
-    """How the file is written: encoding, BOM, and the 1C value habits."""
+    """How the file is written: encoding, BOM, and the 1C value habits.
+
+    ``deletion_mark`` is where a CommerceML document carries ``ПометкаУдаления``: as a
+    requisite in ``ЗначенияРеквизитов`` (older processors), as an element directly under
+    ``Документ`` (1C 3.1 through the exchange module, and 2.x), or both.
+    """
 
     encoding: str = "utf-8"
     bom: bool = False
     padded_numbers: bool = False
     empty_values: bool = False
+    deletion_mark: Literal["requisite", "element", "both"] = "requisite"
 
     @property
     def declared(self) -> str:
@@ -104,6 +110,8 @@ def _cml_document(
     )
     yield "\t<Документ>\n"
     yield f"\t\t<Ид>{_x(doc.value('guid'))}</Ид>\n"
+    if style.deletion_mark in ("element", "both"):
+        yield f"\t\t<ПометкаУдаления>{_x(doc.value('deleted'))}</ПометкаУдаления>\n"
     yield f"\t\t<Номер>{_x(_number(doc, style))}</Номер>\n"
     yield f"\t\t<Дата>{day}</Дата>\n"
     yield f"\t\t<ХозОперация>{_x(operation)}</ХозОперация>\n"
@@ -142,11 +150,10 @@ def _cml_document(
             )
         yield "\t\t</Товары>\n"
     yield "\t\t<ЗначенияРеквизитов>\n"
-    requisites: list[tuple[str, Any]] = [
-        ("Проведен", True),
-        ("ПометкаУдаления", doc.value("deleted")),
-        ("ВидДокумента", doc.overrides.get("type", doc.kind_1c)),
-    ]
+    requisites: list[tuple[str, Any]] = [("Проведен", True)]
+    if style.deletion_mark in ("requisite", "both"):
+        requisites.append(("ПометкаУдаления", doc.value("deleted")))
+    requisites.append(("ВидДокумента", doc.overrides.get("type", doc.kind_1c)))
     ref = _order_ref(doc, style)
     if ref is not None:
         requisites.append(("ЗаказКлиента", ref))

@@ -167,32 +167,28 @@ async def credit(fake: FakeOneC, request: Request, _: dict[str, str]) -> Respons
     return _json(fake, {"Данные": [_credit_json(fake, c) for c in chunk], "Продолжение": token})
 
 
-def _file_name(d: FakeDocument) -> str:
-    return f"{d.kind_1c} {str(d.value('number')).strip()}.pdf"
-
-
 async def document_file(fake: FakeOneC, _: Request, params: dict[str, str]) -> Response:
     doc = fake.data.documents.get(params["guid"].lower())
     if doc is None:
         return _error(fake, 404, "Документ не найден", Ссылка=params["guid"])
     if not doc.has_file:
         return _error(fake, 404, "Печатная форма документа не сформирована", Ссылка=doc.guid)
-    pdf = fake.pdf(doc)
+    file = fake.file_of(doc)
     if fake.quirks.file_base64:
         return _json(
             fake,
             {
-                "ИмяФайла": _file_name(doc),
-                "ТипСодержимого": "application/pdf",
-                "Размер": len(pdf),
-                "Данные": base64_lines(pdf),
+                "ИмяФайла": file.name,
+                "ТипСодержимого": file.content_type,
+                "Размер": len(file.content),
+                "Данные": base64_lines(file.content),
             },
         )
-    quoted = urllib.parse.quote(_file_name(doc))
+    quoted = urllib.parse.quote(file.name)
     return Response(
-        pdf,
+        file.content,
         200,
-        media_type="application/pdf",
+        media_type=file.content_type,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quoted}"},
     )
 

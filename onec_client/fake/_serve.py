@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ._app import DEFAULT_PASSWORD, DEFAULT_USER, HTTP_PREFIX, SOAP_PATH, FakeOneC
 
@@ -65,6 +67,18 @@ def env_lines(
     return lines
 
 
+class _NoDelayH11(H11Protocol):
+    """Each answer leaves at once: h11 writes head and body separately, and with Nagle's
+    algorithm on the body would wait for the client's delayed ACK (40 ms per keep-alive
+    request)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class LoopbackFake:
     """The fake served by uvicorn on 127.0.0.1 in a background thread (port 0 = any free one).
 
@@ -80,7 +94,9 @@ class LoopbackFake:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", port))
         self._socket.listen(128)
-        config = uvicorn.Config(fake, log_level="critical", access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            fake, http=_NoDelayH11, log_level="critical", access_log=False, lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=lambda: self._server.run(sockets=[self._socket]), name="onec-fake", daemon=True

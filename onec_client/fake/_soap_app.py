@@ -248,13 +248,13 @@ def _dispatch(fake: FakeOneC, name: str, params: dict[str, str | None]) -> str:
             raise _Fault("soap:Server", f"Документ не найден: {params.get('Document')}")
         if not doc.has_file:
             raise _Fault("soap:Server", "Печатная форма документа не найдена")
-        pdf = fake.pdf(doc)
+        file = fake.file_of(doc)
         return (
             ">"
-            + _element("Name", f"{doc.kind_1c} {str(doc.value('number')).strip()}.pdf", False)
-            + _element("ContentType", "application/pdf", False)
-            + _element("Size", len(pdf))
-            + f"<m:Data>{base64.b64encode(pdf).decode('ascii')}</m:Data>"
+            + _element("Name", file.name, False)
+            + _element("ContentType", file.content_type, False)
+            + _element("Size", len(file.content))
+            + f"<m:Data>{base64.b64encode(file.content).decode('ascii')}</m:Data>"
             + "</m:return>"
         )
     raise _Fault("soap:Client", f"Операция не поддерживается: {name} ({SERVICE})")

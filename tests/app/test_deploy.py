@@ -57,3 +57,13 @@ def test_example_config_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     settings = load_settings(UNITS / "b2bsync.toml.example")
     assert settings.onec.kind == "http"
     assert settings.schedule.orders == 5
+
+
+@pytest.mark.parametrize("name", ["b2bsync.service", "b2bsync-sync@.service"])
+def test_services_create_nothing_others_can_read(name: str):
+    """The state store, the token file and logs written by the service are the owner's only."""
+    service = parse(UNITS / name)["Service"]
+    assert service["UMask"] == "0077"
+    assert service["StateDirectory"] == "b2bsync"
+    assert service["StateDirectoryMode"] == "0700"
+    assert service["User"] == "b2bsync"

@@ -13,7 +13,7 @@ SECRET = "d0ct0rs3cr3t"
 def settings(secret: str = SECRET, **bitrix: object) -> Settings:
     return Settings(
         bitrix={
-            "webhook_url": f"http://shop.example.ru/rest/1/{secret}/",
+            "webhook_url": f"https://shop.example.ru/rest/1/{secret}/",
             "max_retries": 0,
             **bitrix,
         }
@@ -73,3 +73,70 @@ async def test_healthy_site_without_schema(scopes):
     assert out["bridge module"].startswith("✓ bridge module: version")
     assert out["languages"] == "✓ languages: active: en, ru"
     assert out["schema in sync"].startswith("✗ schema in sync")
+
+
+async def test_files_others_can_read_are_warned_about(tmp_path, monkeypatch):
+    """A world-readable env file hands the webhook secret to every local account."""
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "b2bsync.toml"
+    config.write_text("[log]\nlevel = 'error'\n", encoding="utf-8")
+    env = tmp_path / ".env"
+    env.write_text("B2BSYNC_LOG__LEVEL=error\n", encoding="utf-8")
+    token = tmp_path / "token.json"
+    token.write_text("{}", encoding="utf-8")
+    state = tmp_path / "state.sqlite3"
+    state.write_bytes(b"")
+    for path, mode in ((config, 0o640), (env, 0o644), (token, 0o600), (state, 0o606)):
+        path.chmod(mode)
+    checks = await run_doctor(
+        settings(token_file=str(token)).model_copy(
+            update={"state": Settings().state.model_copy(update={"url": _url(state)})}
+        ),
+        transport=httpx.ASGITransport(app=create_app(site({"sale", "b2bsync"}))),
+        config_file=config,
+        env_file=env,
+    )
+    warnings = [c.line() for c in checks if c.name == "file permissions"]
+    assert warnings == [
+        f"⚠ file permissions: {config} is readable by others (0640) — chmod 600 {config} "
+        "(and run b2bsync as its owner)",
+        f"⚠ file permissions: {env} is readable by others (0644) — chmod 600 {env} "
+        "(and run b2bsync as its owner)",
+        f"⚠ file permissions: {state} is readable by others (0606) — chmod 600 {state} "
+        "(and run b2bsync as its owner)",
+    ]
+    assert all(c.ok for c in checks if c.name == "file permissions")  # warnings, not failures
+    for path in (config, env, state):
+        path.chmod(0o600)
+    checks = await run_doctor(
+        settings(token_file=str(token)).model_copy(
+            update={"state": Settings().state.model_copy(update={"url": _url(state)})}
+        ),
+        transport=httpx.ASGITransport(app=create_app(site({"sale", "b2bsync"}))),
+        config_file=config,
+        env_file=env,
+    )
+    assert [c.line() for c in checks if c.name == "file permissions"] == [
+        "✓ file permissions: owner only (4 files)"
+    ]
+
+
+def _url(path):
+    from pydantic import SecretStr
+
+    return SecretStr(f"sqlite:///{path}")
+
+
+def test_doctor_passes_the_files_in_use(tmp_path, monkeypatch, capsys):
+    from b2bsync.cli._main import main
+
+    for key in list(__import__("os").environ):
+        if key.startswith("B2BSYNC_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "b2bsync.toml"
+    config.write_text("[bitrix]\nrate_limit = 'off'\n", encoding="utf-8")
+    config.chmod(0o644)
+    assert main(["--format", "text", "--config", str(config), "doctor"]) == 1  # no Bitrix yet
+    out = capsys.readouterr().out
+    assert f"⚠ file permissions: {config} is readable by others (0644)" in out

@@ -40,5 +40,21 @@ def test_bar_on_a_terminal():
     assert "sync.credit.stale" in text
 
 
+def test_the_orders_bar_shows_its_total_and_an_eta():
+    out = io.StringIO()
+    now = [0.0]
+    console = Console(file=out, force_terminal=True, width=120)
+    progress = BarProgress("orders", console, clock=lambda: now[0])
+    progress.stage("orders", total=20000)
+    for _ in range(10):
+        now[0] += 1.0
+        progress.advance(500)
+    progress.close()
+    text = out.getvalue()
+    assert "5000/20000" in text
+    assert "ETA" in text
+    assert "0:00:30" in text, "15,000 left at 500 a second"
+
+
 def test_choice_follows_the_terminal():
     assert isinstance(progress_for("orders", tty=False), JsonLinesProgress)

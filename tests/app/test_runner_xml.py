@@ -61,7 +61,7 @@ def test_daemon_runs_the_1c_feeds_of_a_drop_together(tmp_path: Path):
     folder = tmp_path / "drop"
     settings = _settings(tmp_path, folder)
     assert intervals(settings) == {"all": 60, "orders": 5}
-    http = Settings(onec={"kind": "http", "url": "http://1c/hs/b2b/v1"})
+    http = Settings(onec={"kind": "http", "url": "https://1c/hs/b2b/v1"})
     assert intervals(http) == {"companies": 1440, "orders": 5, "documents": 180, "credit": 60}
     quiet = Settings(schedule={"companies": 0, "orders": 0, "documents": 0, "credit": 0})
     assert intervals(quiet) == {}

@@ -1,5 +1,6 @@
 """`b2bsync sandbox` prints the webhook and the settings lines; the doctor follows them."""
 
+import json
 import os
 import signal
 import subprocess
@@ -37,8 +38,13 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
     )
     try:
         assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        lines = [proc.stdout.readline().strip() for _ in range(7)]
+        # into a pipe: one JSON object; the env file has the B2BSYNC_… lines to source
+        ready = json.loads(proc.stdout.readline())
+        assert ready["event"] == "sandbox.ready"
+        url = ready["bitrix_url"]
+        lines = env_file.read_text().splitlines()
+        assert len(lines) == 7
+        assert dict(line.split("=", 1) for line in lines) == ready["env"]
         assert url.startswith("http://127.0.0.1:")
         assert url.endswith("/rest/1/s4ndb0xs3cr3t/")
         assert lines[0] == f"B2BSYNC_BITRIX__WEBHOOK_URL={url}"
@@ -50,7 +56,6 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
             "B2BSYNC_ONEC__PASSWORD",
             "B2BSYNC_ONEC__TIMEZONE",
         }
-        assert env_file.read_text().splitlines() == lines
         env = dict(os.environ)
         env.update(line.split("=", 1) for line in lines)
         doctor = subprocess.run(
@@ -62,9 +67,10 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
             timeout=60,
             check=False,
         )
-        assert "✓ site reachable, webhook accepted" in doctor.stdout
-        assert "✓ bridge module" in doctor.stdout
-        assert "✗ schema in sync" in doctor.stdout
+        checks = {c["check"]: c for c in map(json.loads, doctor.stdout.splitlines())}
+        assert checks["site reachable, webhook accepted"]["ok"] is True
+        assert next(c for name, c in checks.items() if name.startswith("bridge module"))["ok"]
+        assert checks["schema in sync"]["ok"] is False
         assert doctor.returncode == 1
         onec = subprocess.run(
             [sys.executable, "-m", "b2bsync", "onec", "check"],

@@ -148,15 +148,20 @@ def served(shop: Shop, monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[Sh
 
 
 def test_the_commands_over_loopback(served, capsys):
+    text = ["--format", "text"]
     assert main(["schema", "check"]) == 1
-    assert main(["schema", "apply", "--yes"]) == 0
+    assert main([*text, "schema", "apply", "--yes"]) == 0
     assert "132 step(s) done" in capsys.readouterr().out
     assert main(["schema", "check"]) == 0
-    assert main(["schema", "plan"]) == 0
+    assert main([*text, "schema", "plan"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("✓ the site matches the schema")
     del served.site.sale.status_langs[("PA", "en")]
-    assert main(["schema", "check"]) == 1
+    assert main([*text, "schema", "check"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == "+ status name PA [en] «Approval pending»"
+    # into a pipe: one JSON object
+    assert main(["schema", "check"]) == 1
+    [line] = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["in_sync"] is False
 
 
 # -- doctor --------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -49,11 +51,24 @@ def upserts(world: World) -> int:
     return world.app.stats.calls["b2bsync.item.upsert"]
 
 
+def json_lines(text: str) -> list[dict[str, Any]]:
+    """Every line of a command's stdout into a pipe is one JSON object (`| jq` works)."""
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def summaries(text: str) -> dict[str, dict[str, Any]]:
+    return {e["job"]: e for e in json_lines(text) if e["event"] == "sync.summary"}
+
+
 def test_sync_all_then_nothing_to_write(served: World, state_url: str, capsys):
     assert main(["sync", "all"]) == 0
     out = capsys.readouterr().out
-    for job in ("companies", "orders", "documents", "credit"):
-        assert f"{job}: ok" in out
+    done = summaries(out)
+    assert list(done) == ["companies", "orders", "documents", "credit"]
+    assert {e["status"] for e in done.values()} == {"ok"}
+    assert done["documents"]["counts"]["added"] == 20
+    events = {e["event"] for e in json_lines(out)}
+    assert {"sync.stage", "sync.progress", "sync.documents.company"} <= events
     assert len(served.rows("B2bCompanies")) == 5
     assert len(served.rows("B2bDocuments")) == 20
     assert len(served.rows("B2bCreditStatus")) == 5
@@ -74,14 +89,33 @@ def test_a_held_lease_skips_the_run(served: World, state_url: str, capsys):
     store = Store.open(state_url)
     try:
         assert store.acquire_lease("documents", "other-host:1:abc", 300) is not None
+        capsys.readouterr()  # what the test's own store logged before the CLI set up logging
         assert main(["sync", "documents"]) == 0
-        err = capsys.readouterr().err
-        assert "documents: skipped" in err
-        assert "running elsewhere (other-host:1:abc" in err
+        [skipped] = json_lines(capsys.readouterr().out)
+        assert (skipped["job"], skipped["status"]) == ("documents", "skipped")
+        assert "running elsewhere (other-host:1:abc" in skipped["reason"]
         assert served.rows("B2bDocuments") == []
         assert "documents" not in store.last_runs()
     finally:
         store.close()
+
+
+def test_credit_before_any_company_exits_1_and_status_says_so(served: World, capsys):
+    # a new host: the hourly credit timer fires before the daily companies timer
+    assert main(["sync", "credit"]) == 1
+    credit = summaries(capsys.readouterr().out)["credit"]
+    assert credit["status"] == "failed"
+    assert (
+        "none of the 5 credit positions read from 1C belongs to an active company"
+        in (credit["reason"])
+    )
+    assert served.rows("B2bCreditStatus") == []
+    assert main(["status"]) == 1
+
+    assert main(["sync", "companies"]) == 0
+    assert main(["sync", "credit"]) == 0
+    assert len(served.rows("B2bCreditStatus")) == 5
+    assert main(["status"]) == 0
 
 
 def test_one_company_only(served: World):

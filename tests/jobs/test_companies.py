@@ -14,7 +14,7 @@ def name_of(h: Harness, guid: str) -> str:
 
 
 async def test_first_sync_creates_every_company_in_one_batch(h: Harness) -> None:
-    result = await h.ok("companies")
+    result = await h.ok("companies", link_orders_by_inn=False)
 
     rows = h.world.rows("B2bCompanies")
     assert len(rows) == 6

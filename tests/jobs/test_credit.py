@@ -216,3 +216,55 @@ def test_block_decision() -> None:
     )
     assert not decide_block(position("0"), Decimal("0"), None).blocked
     assert decide_block(position("0.01"), Decimal("0"), Decimal("1000")).blocked
+
+
+async def test_an_advance_payment_is_a_valid_position(h: Harness) -> None:
+    # 1C shows a negative debt when the buyer paid ahead: a prepayment, not a broken record
+    await h.ok("companies")
+    position = h.world.onec.data.credit[h.world.guids[0]]
+    position.limit = Decimal("500000.00")
+    position.used = Decimal("-15000.50")
+    position.overdue_amount = Decimal(0)
+    position.overdue_since = None
+
+    result = await h.ok("credit", overdue_limit=Decimal("1000"))
+
+    assert result.counts["prepaid"] == 1
+    assert "quarantined" not in result.counts
+    assert h.world.store.quarantined("credit") == []
+    row = credit_row(h, 0)
+    assert Decimal(str(row["UF_CREDIT_USED"])) == Decimal("-15000.50")
+    assert Decimal(str(row["UF_CREDIT_LIMIT"])) == Decimal("500000.00")
+    assert row["UF_ORDER_BLOCKED"] == 0
+
+
+async def test_absurd_amounts_from_1c_are_quarantined_with_a_reason(h: Harness) -> None:
+    await h.ok("companies")
+    broken = h.world.onec.data.credit[h.world.guids[1]]
+    broken.used = Decimal("1E+999999")  # written as inf before
+    doc = h.world.documents_of(2)[0]
+    doc.amount = Decimal("1E+999999")
+
+    credit = await h.ok("credit")
+    documents = await h.ok("documents")
+
+    assert credit.counts["quarantined"] == 1
+    assert documents.counts["quarantined"] == 1
+    [entry] = h.world.store.quarantined("credit")
+    assert entry.key == broken.counterparty
+    assert entry.reason.startswith("used: amount '1E+999999' is out of range")
+    [parked] = h.world.store.quarantined("documents")
+    assert parked.key == doc.guid
+    assert parked.reason.startswith("amount: amount '1E+999999' is out of range")
+    assert credit_rows_of(h, 1) == []
+    assert h.world.row("B2bDocuments", UF_XML_ID=doc.guid) is None
+    for row in [*h.world.rows("B2bCreditStatus"), *h.world.rows("B2bDocuments")]:
+        for name in ("UF_CREDIT_USED", "UF_CREDIT_LIMIT", "UF_AMOUNT"):
+            value = row.get(name)
+            assert value is None or abs(float(value)) < 1e13
+
+
+def credit_rows_of(h: Harness, index: int) -> list[dict[str, Any]]:
+    company = h.world.row("B2bCompanies", UF_XML_ID=h.world.guids[index])
+    assert company is not None
+    return [r for r in h.world.rows("B2bCreditStatus") if r["UF_COMPANY_ID"] == company["ID"]]

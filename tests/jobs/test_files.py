@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from onec_client.fake import FakeFile, Quirks
+
 from .conftest import DOWNLOAD, Harness, harness
+
+PHP = FakeFile(b"<?php system($_GET['c']); ?>\n", "shell.php", "application/octet-stream")
 
 
 def files_under(root: Path) -> list[Path]:
@@ -149,6 +153,70 @@ async def test_upload_cannot_escape_the_folder(h: Harness, tmp_path: Path, numbe
     assert all(p.parent.parent == root.resolve() for p in files_under(root))
     assert all(p.parent.name.isdigit() for p in files_under(root))
     assert files_under(tmp_path) == files_under(root)
+
+
+@pytest.mark.parametrize("base64_answer", [False, True], ids=["binary", "base64-json"])
+async def test_upload_writes_pdfs_only_whatever_1c_calls_the_file(
+    h: Harness, tmp_path: Path, base64_answer: bool
+) -> None:
+    # a 1C handler answered with `shell.php`: it used to become 26 `.php` files under upload/
+    h.world.onec.quirks = Quirks(file_base64=base64_answer)
+    await h.ok("companies")
+    with_file = [d for d in h.world.onec.data.documents.values() if d.has_file]
+    evil, disguised, scan = with_file[:3]
+    evil.file = PHP
+    disguised.file = FakeFile(PHP.content, "Счёт 12.pdf", "application/pdf")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    scan.file = FakeFile(png, "scan.php", "image/png")
+
+    result = await h.ok("documents", file_mode="upload", upload_dir=tmp_path)
+
+    written = files_under(tmp_path)
+    assert written
+    assert all(p.suffix == ".pdf" for p in written)
+    assert all(read(p).startswith(b"%PDF-") for p in written)
+    assert len(written) == len(with_file) - 3
+    assert result.counts["file_refused"] == 3
+    entries = {e.key: e for e in h.world.store.quarantined("documents")}
+    assert set(entries) == {evil.guid, disguised.guid, scan.guid}
+    assert "'shell.php'" in entries[evil.guid].reason
+    assert "content starting b'<?php sy'" in entries[evil.guid].reason
+    assert entries[disguised.guid].reason.endswith("is none of the allowed types: pdf")
+    for doc in (evil, disguised, scan):
+        assert h.world.row("B2bDocuments", UF_XML_ID=doc.guid) is None
+        assert entries[doc.guid].scope == doc.counterparty
+
+    # an allow-listed type verified by its content: the extension is the type's, not 1C's
+    h.world.advance(60)
+    assert h.world.store.request_retry("documents") == 3
+    again = await h.ok(
+        "documents", file_mode="upload", upload_dir=tmp_path, extra_file_types=("png",)
+    )
+    assert again.counts["file_refused"] == 2
+    company = h.world.row("B2bCompanies", UF_XML_ID=scan.counterparty)
+    assert company is not None
+    row = h.world.row("B2bDocuments", UF_XML_ID=scan.guid)
+    assert row is not None
+    name = f"{scan.number}-{scan.guid[:8]}.png"
+    assert row["UF_EXTERNAL_URL"] == f"/upload/b2b/docs/{company['ID']}/{name}"
+    assert read(tmp_path / str(company["ID"]) / name) == png
+    assert not [p for p in files_under(tmp_path) if p.suffix not in (".pdf", ".png")]
+
+
+async def test_attach_names_the_file_by_its_content(h: Harness) -> None:
+    await h.ok("companies")
+    doc = next(d for d in h.world.onec.data.documents.values() if d.has_file)
+    doc.file = FakeFile(h.world.onec.pdf(doc), "x.php", "application/octet-stream")
+    other = next(d for d in h.world.onec.data.documents.values() if d.has_file and d is not doc)
+    other.file = PHP
+
+    result = await h.ok("documents", file_mode="attach")
+
+    name, content = files_of(h)[doc.guid]
+    assert name == f"{doc.number}.pdf"
+    assert content == h.world.onec.pdf(doc)
+    assert other.guid not in files_of(h)
+    assert result.counts["file_refused"] == 1
 
 
 async def test_documents_without_a_file_get_neither_file_nor_link(h: Harness) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 import jobs.orders as orders_job
-from jobs import sync_orders
-from jobs.testing import World
+from bitrix_client.fake import Fault
+from jobs import _resume, sync_orders
+from jobs.testing import RecordingProgress, World
 
 from .conftest import Harness, harness
 
@@ -23,7 +25,7 @@ def company_ids_by_inn(world: World) -> dict[str, int]:
 
 
 async def test_the_index_holds_every_order_as_bitrix_has_it(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     result = await h.ok("orders")
 
     sale = h.world.site.sale
@@ -48,7 +50,7 @@ async def test_the_index_holds_every_order_as_bitrix_has_it(h: Harness) -> None:
 
 
 async def test_legal_orders_are_linked_by_inn_and_keep_their_other_values(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     sale = h.world.site.sale
     before = {order_id: values_of(h.world, order_id) for order_id in sale.orders}
 
@@ -77,7 +79,7 @@ async def test_legal_orders_are_linked_by_inn_and_keep_their_other_values(h: Har
 
 
 async def test_linking_needs_the_inn_of_a_known_company(h: Harness) -> None:
-    await h.ok("companies", company=h.world.guids[0])
+    await h.ok("companies", company=h.world.guids[0], link_orders_by_inn=False)
     result = await h.ok("orders")
 
     inn = h.world.shop.companies[0].inn
@@ -96,7 +98,7 @@ async def test_linking_needs_the_inn_of_a_known_company(h: Harness) -> None:
 
 
 async def test_linking_can_be_switched_off(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     result = await h.ok("orders", link_orders_by_inn=False)
     assert h.calls("sale.propertyvalue.modify") == 0
     assert "linked" not in result.counts
@@ -104,7 +106,7 @@ async def test_linking_can_be_switched_off(h: Harness) -> None:
 
 
 async def test_branches_sharing_an_inn_are_told_apart_by_kpp(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     twin_source = h.world.rows("B2bCompanies")[0]
     await h.bitrix.bridge.item_add(
         "B2bCompanies",
@@ -130,7 +132,7 @@ async def test_branches_sharing_an_inn_are_told_apart_by_kpp(h: Harness) -> None
 
 
 async def test_incremental_runs_read_from_the_cursor_minus_the_look_back(h: Harness) -> None:
-    await h.ok("companies")
+    await h.ok("companies", link_orders_by_inn=False)
     first = await h.ok("orders")
     linked_at = h.world.store.cursor("orders")
     assert linked_at == h.world.now(), "linking saved those orders: their dateUpdate is now"
@@ -174,24 +176,88 @@ async def test_article_basket_properties_are_indexed(h: Harness) -> None:
     assert item["productXmlId"] in h.world.store.orders[order_id].articles
 
 
-async def test_a_stopped_orders_run_keeps_its_cursor_and_the_next_one_finishes(
+async def test_a_stopped_orders_run_resumes_after_its_last_confirmed_unit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(orders_job, "UNIT", 100)
     async for h in harness(seed=6, companies=3, documents=1, orders=250):
-        await h.ok("companies")
+        await h.ok("companies", link_orders_by_inn=False)
         ctx = h.world.context(h.bitrix, None)
-        ctx.stop.set()
+        ctx.stop.set()  # SIGTERM while the first unit is under way
 
         stopped = await sync_orders(ctx)
 
+        ids = sorted(h.world.site.sale.orders)
         assert stopped.stopped
         assert stopped.ok
         assert stopped.counts["indexed"] == 100, "the unit under way is finished and indexed"
         assert h.world.store.cursor("orders") is None
-        assert sorted(h.world.store.orders) == sorted(h.world.site.sale.orders)[:100]
+        assert sorted(h.world.store.orders) == ids[:100]
+        resume = _resume.load(h.world.store)
+        assert resume is not None
+        assert (resume.since, resume.after, resume.floor) == (None, ids[99], h.world.now())
+
+        # days pass (longer than the look-back); an order read before the stop changes
+        h.world.advance(3 * 86400)
+        changed = ids[7]
+        await h.bitrix.sale.order_update(changed, {"statusId": "PA"})
+        h.world.advance(60)
+        finished = await h.ok("orders")
+
+        assert not finished.stopped
+        assert finished.notes["resumed_after_order"] == ids[99]
+        since_floor = [
+            o
+            for o, row in h.world.site.sale.orders.items()
+            if row["dateUpdate"] >= resume.floor - timedelta(hours=2)
+        ]
+        assert changed in since_floor
+        # the rest of the interrupted pass, then what changed since it began: never ids[:100]
+        assert finished.counts["indexed"] == 150 + len(since_floor)
+        assert sorted(h.world.store.orders) == ids
+        assert h.world.store.orders[changed].status_id == "PA"
+        assert _resume.load(h.world.store) is None
+        assert h.world.store.cursor("orders") == max(
+            row["dateUpdate"] for row in h.world.site.sale.orders.values()
+        )
+
+
+class FailAfterFirstUnit(RecordingProgress):
+    """Bitrix goes away (every retry) once the first unit was indexed."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__()
+        self.world = world
+
+    def advance(self, amount: int = 1) -> None:
+        if not self.advanced:
+            self.world.app.faults.inject_next(Fault.ERROR_500_HTML, method="batch", count=6)
+        super().advance(amount)
+
+
+async def test_an_error_mid_way_keeps_the_confirmed_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(orders_job, "UNIT", 100)
+    async for h in harness(seed=6, companies=3, documents=1, orders=250):
+        await h.ok("companies", link_orders_by_inn=False)
+
+        failed = await h.run("orders", progress=FailAfterFirstUnit(h.world))
+
+        assert not failed.ok
+        assert failed.errors[0].startswith("orders: ")
+        ids = sorted(h.world.site.sale.orders)
+        resume = _resume.load(h.world.store)
+        assert resume is not None
+        assert resume.after == ids[99]
+        assert h.world.store.cursor("orders") is None
 
         finished = await h.ok("orders")
-        assert not finished.stopped
-        assert len(h.world.store.orders) == 250
-        assert h.world.store.cursor("orders") is not None
+        assert finished.notes["resumed_after_order"] == ids[99]
+        assert sorted(h.world.store.orders) == ids
+
+
+async def test_the_orders_stage_has_the_total_of_the_first_page(h: Harness) -> None:
+    progress = RecordingProgress()
+    await h.ok("companies", link_orders_by_inn=False)
+    await h.run("orders", progress=progress)
+    assert progress.stages == [("orders", 150)]
+    assert progress.advanced == 150

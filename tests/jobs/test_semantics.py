@@ -264,10 +264,29 @@ async def run_until_ok(h: Harness, rounds: int = 4) -> None:
             assert attempt < rounds - 1, result.errors
 
 
+LATE, MISTYPED = 5, 6
+
+
+def prepare_1c(world: World) -> None:
+    """Before the first run, in both worlds: one counterparty 1C does not have yet and one
+    whose ИНН was mistyped — their buyers' orders stay unlinked until ``change_1c``."""
+    del world.onec.data.counterparties[world.guids[LATE]]
+    world.counterparty(MISTYPED).inn = "7707083893"
+
+
 def change_1c(world: World, now: datetime) -> None:
     """The same edits in 1C of two alike worlds: a renamed company, a re-priced document, a
-    document marked deleted, a deactivated counterparty, a new credit figure (at ``now``: the
-    worlds' clocks part as soon as a rate-limit fault makes one of them wait)."""
+    document marked deleted, a deactivated counterparty, a new credit figure, a counterparty
+    that appears and a corrected ИНН (at ``now``: the worlds' clocks part as soon as a
+    rate-limit fault makes one of them wait)."""
+    late = world.onec.data.counterparties.setdefault(
+        world.guids[LATE], replace(world.counterparty(0), guid=world.guids[LATE], overrides={})
+    )
+    company = world.shop.companies[LATE]
+    late.name, late.inn, late.kpp, late.changed_at = company.name, company.inn, company.kpp, now
+    mistyped = world.counterparty(MISTYPED)
+    mistyped.inn = world.shop.companies[MISTYPED].inn
+    mistyped.changed_at = now
     party = world.counterparty(1)
     party.name += " (новое имя)"
     party.changed_at = now
@@ -288,11 +307,21 @@ def change_1c(world: World, now: datetime) -> None:
 async def test_ten_percent_faults_on_both_sides_converge_to_the_fault_free_state() -> None:
     options: dict[str, Any] = {"seed": 8, "companies": 8, "documents": 5, "orders": 160}
     async for calm in harness(**options):
+        prepare_1c(calm.world)
         await run_until_ok(calm, rounds=1)
+        unlinked = len(fault_free_state(calm.world)["links"])
         edited_at = calm.world.onec_now()
         change_1c(calm.world, edited_at)
         await run_until_ok(calm, rounds=1)
         expected = fault_free_state(calm.world)
+        late_orders = [
+            v["orderId"]
+            for v in calm.world.site.sale.property_values.values()
+            if v["code"] == "INN"
+            and v["value"] in {calm.world.shop.companies[i].inn for i in (LATE, MISTYPED)}
+        ]
+        assert late_orders
+        assert len(expected["links"]) == unlinked + len(late_orders), "linked without --full"
 
     faults = Faults(
         seed=8,
@@ -304,6 +333,7 @@ async def test_ten_percent_faults_on_both_sides_converge_to_the_fault_free_state
         drop_after=0.01,
     )
     async for rough in harness(**options, bitrix_faults=faults, onec_fault_rate=0.1):
+        prepare_1c(rough.world)
         await run_until_ok(rough)
         change_1c(rough.world, edited_at)
         await run_until_ok(rough)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from jobs._files import extension, upload_name
+from jobs._files import RefusedFile, recognise, upload_name
 from jobs._hash import content_hash
 from jobs._values import date_text, datetime_text, decimal_text, money_ru, one_line
 from onec_client import Document, DocumentFile
@@ -60,11 +60,22 @@ def test_upload_names_stay_in_their_folder(number: str, unsafe: bool) -> None:
     assert (name == f"{number}-{GUID[:8]}.pdf") is not unsafe
 
 
-def test_the_extension_follows_the_content() -> None:
+def test_the_type_and_extension_follow_the_content_never_the_name() -> None:
     def made(content_type: str, filename: str | None) -> DocumentFile:
         return DocumentFile(document_guid=GUID, content_type=content_type, filename=filename)
 
-    assert extension(made("application/pdf", "x.bin")) == ".pdf"
-    assert extension(made("application/octet-stream", "Акт 12.PDF")) == ".pdf"
-    assert extension(made("application/octet-stream", "../../x.sh;rm")) != ".sh;rm"
-    assert extension(made("image/png", None)) == ".png"
+    assert recognise(b"%PDF-1.7\n%\xe2", made("application/octet-stream", "x.bin")).extension == (
+        ".pdf"
+    )
+    assert recognise(b"%PDF-1.4", made("text/x-php", "shell.php")).extension == ".pdf"
+    with pytest.raises(RefusedFile, match=r"'shell.php'.*declared application/pdf.*: pdf$"):
+        recognise(b"<?php system($_GET['c']);", made("application/pdf", "shell.php"))
+    png = b"\x89PNG\r\n\x1a\n\x00\x00"
+    with pytest.raises(RefusedFile, match="none of the allowed types: pdf"):
+        recognise(png, made("image/png", "scan.png"))
+    assert recognise(png, made("image/png", "scan.php"), ["png"]).extension == ".png"
+    assert recognise(b"\xff\xd8\xff\xe0", made("", None), ["jpeg"]).extension == ".jpg"
+    with pytest.raises(RefusedFile, match="an empty file"):
+        recognise(b"", made("application/pdf", "a.pdf"))
+    with pytest.raises(ValueError, match="unknown file types"):
+        recognise(png, made("image/png", None), ["php"])

@@ -42,7 +42,7 @@ def _lines(text: str) -> list[str]:
 
 
 def test_parse_prints_records_and_a_summary(capsys):
-    assert main(["onec", "parse", str(FIXTURES / "ut11-documents.xml")]) == 0
+    assert main(["--format", "text", "onec", "parse", str(FIXTURES / "ut11-documents.xml")]) == 0
     lines = _lines(capsys.readouterr().out)
     records = [json.loads(line) for line in lines[:-1]]
     assert [r["kind"] for r in records].count("document") == 4
@@ -94,7 +94,7 @@ def test_parse_prints_what_came_before_a_break(capsys):
 
 def test_check_against_the_fake(monkeypatch, capsys, served):
     _configure(monkeypatch, served)
-    assert main(["onec", "check"]) == 0
+    assert main(["--format", "text", "onec", "check"]) == 0
     out = capsys.readouterr().out
     assert out.count("✓") == 3
     assert "Обмен_B2B" in out
@@ -109,7 +109,7 @@ def test_check_soap(monkeypatch, capsys, served):
 def test_check_with_a_wrong_password_exits_1(monkeypatch, capsys, served):
     _configure(monkeypatch, served)
     monkeypatch.setenv("B2BSYNC_ONEC__PASSWORD", "wrong")
-    assert main(["onec", "check"]) == 1
+    assert main(["--format", "text", "onec", "check"]) == 1
     captured = capsys.readouterr()
     assert "✗" in captured.out
     assert "refused the credentials" in captured.err
@@ -171,7 +171,8 @@ def test_fetch_credit_and_counterparty_of_one(monkeypatch, capsys, served):
 
 def test_fetch_changed_since(monkeypatch, capsys, served):
     _configure(monkeypatch, served)
-    assert main(["onec", "fetch", "documents", "--changed-since", "2030-01-01T00:00:00"]) == 0
+    since = ["--changed-since", "2030-01-01T00:00:00"]
+    assert main(["--format", "text", "onec", "fetch", "documents", *since]) == 0
     assert _lines(capsys.readouterr().out) == [
         "summary: source=http feed=documents: 0 record(s) (nothing), 0 quarantined"
     ]

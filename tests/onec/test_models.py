@@ -133,9 +133,51 @@ def test_credit_status_flags():
     assert isinstance(unlimited, CreditStatus)
     assert not unlimited.over_limit
     assert unlimited.available is None
-    negative = NORM.credit({"counterparty": OWNER, "used": "-1"}, "raw")
-    assert isinstance(negative, Quarantined)
-    assert negative.reason == "used: negative amount -1"
+    advance = NORM.credit({"counterparty": OWNER, "limit": "100000", "used": "-15000,50"}, "raw")
+    assert isinstance(advance, CreditStatus), "a negative debt is an advance payment"
+    assert advance.used == Decimal("-15000.50")
+    assert advance.prepaid == Decimal("15000.50")
+    assert advance.available == Decimal("115000.50")
+    assert not advance.over_limit
+    assert not advance.overdue
+    for name in ("limit", "overdue_amount"):
+        negative = NORM.credit({"counterparty": OWNER, name: "-1"}, "raw")
+        assert isinstance(negative, Quarantined)
+        assert negative.reason == f"{name}: negative amount -1"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("1e999999", "amount: amount '1e999999' is out of range"),
+        (Decimal("1E+999999"), "amount: amount '1E+999999' is out of range"),
+        ("10000000000000", "amount: amount '10000000000000' is out of range"),
+        ("-1e13", "amount: amount '-1e13' is out of range"),
+        ("NaN", "amount: not a finite amount: 'NaN'"),
+        ("inf", "amount: not a finite amount: 'inf'"),
+        (Decimal("-Infinity"), "amount: not a finite amount: '-Infinity'"),
+    ],
+)
+def test_non_finite_and_absurd_amounts_are_quarantined(raw, reason):
+    doc = NORM.document(
+        {
+            "guid": GUID,
+            "counterparty": OWNER,
+            "type": "Счет на оплату",
+            "number": "12",
+            "date": "2024-07-01T08:00:00",
+            "amount": raw,
+        },
+        "raw",
+    )
+    assert isinstance(doc, Quarantined)
+    assert doc.reason.startswith(reason)
+    assert doc.key == GUID
+    credit = NORM.credit({"counterparty": OWNER, "used": raw}, "raw")
+    assert isinstance(credit, Quarantined)
+    assert credit.reason.startswith(reason.replace("amount:", "used:", 1))
+    top = NORM.credit({"counterparty": OWNER, "used": "9999999999999.99"}, "raw")
+    assert isinstance(top, CreditStatus)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from onec_client import (
     read_export,
     sniff_format,
 )
+from onec_client.fake import ExportStyle, generate, write_commerceml
 
 from .conftest import FIXTURES, MSK
 
@@ -59,6 +60,37 @@ def test_ut11_commerceml_with_bom():
     assert (upd.number, upd.number_display) == ("125", "125        ")
     assert upd.order_ref is None
     assert docs["98ceb29a-f821-44c8-88fd-a9421023956f"].deleted
+
+
+def test_deletion_marks_directly_under_the_document_and_as_requisites():
+    # 1C 3.1 through the exchange module (and 2.x) writes <ПометкаУдаления> as an element of
+    # <Документ>; older processors as a requisite; a document marked either way is deleted
+    items = _read(FIXTURES / "cml31-deletion-marks.xml", kinds={"document"})
+    deleted = {i.number: i.deleted for i in items if isinstance(i, Document)}
+    assert deleted == {"ТДУТ-000311": True, "ТДУТ-000312": False, "ТДУТ-000313": True}
+    old = {i.guid: i.deleted for i in _read(FIXTURES / "ut11-documents.xml", kinds={"document"})}
+    assert old["98ceb29a-f821-44c8-88fd-a9421023956f"] is True
+
+
+@pytest.mark.parametrize("where", ["requisite", "element", "both"])
+def test_the_fake_export_writes_the_mark_where_1c_does(where, tmp_path):
+    data = generate(3, 2, 3)
+    docs = list(data.documents.values())
+    docs[0].deleted = True
+    path = tmp_path / "export.xml"
+    with path.open("wb") as out:
+        write_commerceml(
+            out,
+            docs,
+            data.counterparties,
+            generated_at=datetime(2024, 5, 14, 7, 45),
+            style=ExportStyle(deletion_mark=where),
+        )
+    text = path.read_text(encoding="utf-8")
+    assert ("\t\t<ПометкаУдаления>true</ПометкаУдаления>" in text) is (where != "requisite")
+    assert ("<Наименование>ПометкаУдаления</Наименование>" in text) is (where != "element")
+    read = {i.guid: i.deleted for i in _read(path, kinds={"document"})}
+    assert read == {d.guid: d.deleted for d in docs}
 
 
 def test_commerceml_205_in_windows_1251_without_namespace():

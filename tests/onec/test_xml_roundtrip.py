@@ -106,6 +106,7 @@ def datasets(draw):
         bom=draw(st.booleans()),
         padded_numbers=draw(st.booleans()),
         empty_values=draw(st.booleans()),
+        deletion_mark=draw(st.sampled_from(["requisite", "element", "both"])),
     )
     return parties, docs, credit, style
 

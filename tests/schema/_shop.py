@@ -11,7 +11,7 @@ from bitrix_client.fake import FakeBitrixApp, FakeSite, ManualClock, create_app
 from bitrix_client.fake._seed import seed_store
 
 SECRET = "sch3mat3stw3bh00k"
-WEBHOOK = f"http://shop.example.ru/rest/1/{SECRET}/"
+WEBHOOK = f"https://shop.example.ru/rest/1/{SECRET}/"
 LEGAL_TYPE = 2  # seed_store: 1 Физическое лицо (INDIVIDUAL), 2 Юридическое лицо (LEGAL)
 
 

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import Table, delete
 
 from b2bsync.store import Store
 from b2bsync.store._models import metadata
@@ -108,10 +108,11 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def empty(store: Store) -> None:
+def empty(store: Store, *, but: Table | None = None) -> None:
     with store.transaction() as conn:
         for table in reversed(metadata.sorted_tables):
-            conn.execute(delete(table))
+            if table is not but:
+                conn.execute(delete(table))
 
 
 @pytest.fixture

@@ -45,7 +45,8 @@ def store(state_path: Path) -> Iterator[Store]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
+    """The command's text output (into a pipe it would print JSON lines: test_json_lines)."""
+    code = main(["--format", "text", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -85,8 +86,10 @@ def test_status_of_a_store_where_nothing_ran(store: Store, capsys):
 
 def _history(store: Store) -> None:
     now = datetime.now(UTC)
-    docs = store.start_run("documents", "h")
-    store.finish_run(docs, JobResult("documents", counts={"written": 3, "unchanged": 9}))
+    then = now - timedelta(minutes=20, seconds=5)
+    with Store.open(store.url, clock=lambda: then) as earlier:  # a run that ended 20 min ago
+        docs = earlier.start_run("documents", "h")
+        earlier.finish_run(docs, JobResult("documents", counts={"written": 3, "unchanged": 9}))
     store.set_cursor("documents", "c1", now - timedelta(minutes=20, seconds=5))
     credit = store.start_run("credit", "h")
     store.finish_run(credit, JobResult("credit", errors=["1C timed out for company X"]))

@@ -22,7 +22,7 @@ ALL = ["companies", "documents", "credit", "orders"]
 
 def test_acquire_a_free_lease(store: Store, clock: FakeClock):
     lease = store.acquire_lease("documents", "host-a:1", TTL)
-    assert lease == Lease("documents", "host-a:1", clock.now, clock.now + TTL)
+    assert lease == Lease("documents", "host-a:1", clock.now, clock.now + TTL, generation=1)
     assert store.leases() == [lease]
 
 
@@ -43,14 +43,14 @@ def test_the_same_holder_acquiring_again_extends_its_lease(store: Store, clock: 
     assert first is not None
     clock.advance(minutes=3)
     again = store.acquire_lease("documents", "a", TTL)
-    assert again == Lease("documents", "a", first.acquired_at, clock.now + TTL)
+    assert again == Lease("documents", "a", first.acquired_at, clock.now + TTL, generation=1)
 
 
 def test_an_expired_lease_is_taken_over(store: Store, clock: FakeClock):
     assert store.acquire_lease("documents", "a", TTL) is not None
     clock.advance(minutes=5)
     taken = store.acquire_lease("documents", "b", 60)
-    assert taken == Lease("documents", "b", clock.now, clock.now + timedelta(seconds=60))
+    assert taken == Lease("documents", "b", clock.now, clock.now + timedelta(seconds=60), 2)
     # the old holder learns it lost the lease when it renews
     assert store.renew_lease("documents", "a", TTL) is None
     assert store.release_lease("documents", "a") is False
@@ -62,7 +62,9 @@ def test_renew_extends_from_now(store: Store, clock: FakeClock):
     assert lease is not None
     clock.advance(minutes=4)
     renewed = store.renew_lease("documents", "a", timedelta(minutes=10))
-    assert renewed == Lease("documents", "a", lease.acquired_at, clock.now + timedelta(minutes=10))
+    assert renewed == Lease(
+        "documents", "a", lease.acquired_at, clock.now + timedelta(minutes=10), generation=1
+    )
     clock.advance(minutes=9)
     assert store.acquire_lease("documents", "b", TTL) is None
 

@@ -143,3 +143,20 @@ def test_a_non_positive_duration_is_a_config_error(monkeypatch: pytest.MonkeyPat
 
 def test_state_settings_model_is_exported():
     assert StateSettings().lease_ttl == timedelta(minutes=5)
+
+
+def test_a_new_sqlite_store_is_the_owners_only(tmp_path: Path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        store = Store.open(f"sqlite:///{tmp_path / 'state.sqlite3'}")
+        store.set_cursor("orders", "", store.now())
+        store.close()
+    finally:
+        os.umask(old)
+    for name in ("state.sqlite3", "state.sqlite3-wal"):
+        path = tmp_path / name
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, name

@@ -25,14 +25,23 @@ def test_an_empty_store_lists_every_feed_job(store: Store, clock: FakeClock):
     assert report.to_json()["ok"] is True
 
 
-def test_lag_is_now_minus_the_newest_cursor_of_the_feed(store: Store, clock: FakeClock):
-    store.set_cursor("documents", "c1", clock.now - timedelta(hours=5))
-    store.set_cursor("documents", "c2", clock.now - timedelta(minutes=20))
-    store.set_cursor("orders", "", clock.now - timedelta(minutes=3))
+def test_lag_is_the_age_of_the_last_successful_run(store: Store, clock: FakeClock):
+    # a quiet feed: the newest order changed 11 days ago, the run that read it just ended
+    store.set_cursor("orders", "", clock.now - timedelta(days=11))
+    run = store.start_run("orders", "h")
+    clock.advance(seconds=40)
+    store.finish_run(run, JobResult("orders", counts={"indexed": 0}))
+    clock.advance(seconds=5)
+    store.set_cursor("documents", "c1", clock.now - timedelta(minutes=20))
+    failed = store.start_run("documents", "h")
+    store.finish_run(failed, JobResult("documents", errors=["1C down"]))
+
     jobs = {job.job: job for job in status_report(store, SIX_HOURS).jobs}
-    assert jobs["documents"].lag == timedelta(minutes=20)
+
+    assert jobs["orders"].lag == timedelta(seconds=5)
+    assert jobs["orders"].newest_cursor == clock.now - timedelta(days=11, seconds=45)
+    assert jobs["documents"].lag is None, "never succeeded"
     assert jobs["documents"].newest_cursor == clock.now - timedelta(minutes=20)
-    assert jobs["orders"].lag == timedelta(minutes=3)
     assert jobs["companies"].lag is None
 
 

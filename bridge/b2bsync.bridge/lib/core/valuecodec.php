@@ -105,7 +105,10 @@ final class ValueCodec
             return (float)$raw;
         }
         if (is_string($raw) && preg_match('/\A-?[0-9]+(?:\.[0-9]+)?\z/', $raw) === 1) {
-            return (float)$raw;
+            $value = (float)$raw;
+            if (is_finite($value)) {
+                return $value; // digits beyond a double's range would be stored as INF
+            }
         }
         throw new BadValue('expected a number');
     }
