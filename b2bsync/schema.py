@@ -13,6 +13,7 @@ from hl_schemas import SchemaConfig, SchemaRun, apply_schema, plan_schema
 
 from ._errors import B2BSyncError, ConfigError
 from ._wiring import bitrix_client
+from .roles import export_table
 from .settings import BitrixSettings, Settings
 
 
@@ -26,6 +27,8 @@ def schema_config(bitrix: BitrixSettings) -> SchemaConfig:
             "rejected": bitrix.status_rejected,
         },
         person_type_ids=tuple(bitrix.person_type_ids),
+        # the cabinet components enforce this table (bridge module option "roles")
+        module_options={"roles": export_table()},
     )
     problems = config.problems()
     if problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -324,3 +325,15 @@ class BridgeAPI:
         if dedup_key:
             params["DEDUP_KEY"] = dedup_key
         return await self._call("b2bsync.mail.send", params)  # type: ignore[no-any-return]
+
+    # -- module options ------------------------------------------------------------------------
+    async def option_get(self, name: str) -> Any:
+        """A module option b2bsync writes (``roles``): its JSON value, ``None`` when never set."""
+        return await self._call("b2bsync.option.get", {"NAME": name})
+
+    async def option_set(self, name: str, value: Any) -> str:
+        """Store a module option; ``added``, ``updated`` or ``unchanged``. Sent as JSON text, the
+        one form that survives form encoding (numbers, empty lists)."""
+        text = json.dumps(value, ensure_ascii=False)
+        result = await self._call("b2bsync.option.set", {"NAME": name, "VALUE": text})
+        return str(result["ACTION"])

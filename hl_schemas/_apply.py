@@ -9,6 +9,7 @@ wave (a new block, a new property group) are filled into the next wave's command
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -29,9 +30,11 @@ from ._steps import (
     EnsureMailType,
     Plan,
     ReplaceStatusLang,
+    SetModuleOption,
     Step,
     UpdateBlockLang,
     UpdateField,
+    plain,
 )
 
 log = structlog.get_logger("hl_schemas")
@@ -175,6 +178,10 @@ def _commands(step: Step, ids: _Ids) -> list[Command]:
             return [Command("b2bsync.mail.type.ensure", dict(step.fields))]
         case EnsureMailTemplate():
             return [Command("b2bsync.mail.template.ensure", dict(step.fields))]
+        case SetModuleOption():
+            # as JSON text: batch commands are form-encoded, which loses numbers and empty lists
+            value = json.dumps(plain(step.value), ensure_ascii=False)
+            return [Command("b2bsync.option.set", {"NAME": step.name, "VALUE": value})]
     raise TypeError(f"no command for step {type(step).__name__}")
 
 
@@ -203,6 +210,8 @@ def _record(step: Step, result: Any, ids: _Ids) -> str:
             if action == "kept":
                 return "kept: edited on the site, or not b2bsync's; nothing written"
             return f"{action} ID {result.get('ID')}" if isinstance(result, Mapping) else ""
+        case SetModuleOption():
+            return str(result.get("ACTION", "")) if isinstance(result, Mapping) else ""
     return ""
 
 

@@ -172,6 +172,9 @@ INVITES = Block(
             "Статус",
             "Status",
             (
+                # requested: written by the cabinet (a row without a token); b2bsync then issues
+                # the token and sets pending
+                EnumValue("requested", Text("Запрошено", "Requested"), 5),
                 EnumValue("pending", Text("Ожидает", "Pending"), 10, default=True),
                 EnumValue("accepted", Text("Принято", "Accepted"), 20),
                 EnumValue("revoked", Text("Отозвано", "Revoked"), 30),

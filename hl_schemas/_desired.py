@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bitrix_client import SYSTEM_STATUSES, status_id_problem
 
@@ -23,7 +24,8 @@ class SchemaConfig:
     means every active payer type :func:`~hl_schemas.is_legal_entity` accepts. ``language``:
     the text used where Bitrix stores one language only (enumeration values, the order
     property's name). ``site_id``: the site mail templates are bound to (default: the bridge's
-    ``SITE_ID``).
+    ``SITE_ID``). ``module_options``: bridge module options by name, JSON values (the
+    application passes the cabinet's role table as ``roles``).
     """
 
     status_codes: Mapping[str, str] = field(
@@ -32,6 +34,7 @@ class SchemaConfig:
     person_type_ids: tuple[int, ...] = ()
     language: str = "ru"
     site_id: str | None = None
+    module_options: Mapping[str, Any] = field(default_factory=frozen_map)
 
     def problems(self) -> list[str]:
         """Every reason this configuration cannot be applied (empty when it can)."""
@@ -69,6 +72,7 @@ class Desired:
     mail_events: tuple[MailEvent, ...]
     language: str
     site_id: str | None
+    module_options: Mapping[str, Any] = field(default_factory=frozen_map)
 
 
 def desired_state(config: SchemaConfig | None = None) -> Desired:
@@ -85,4 +89,5 @@ def desired_state(config: SchemaConfig | None = None) -> Desired:
         mail_events=MAIL_EVENTS,
         language=config.language,
         site_id=config.site_id,
+        module_options=frozen_map(config.module_options),
     )

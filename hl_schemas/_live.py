@@ -169,6 +169,9 @@ class LiveState:
     properties: tuple[LiveProperty, ...] = ()
     mail_types: tuple[LiveMailType, ...] = ()
     mail_templates: tuple[LiveMailTemplate, ...] = ()
+    #: Module options b2bsync wrote (by name; a missing name was never written); ``None`` when
+    #: the bridge cannot store options (an older module).
+    module_options: Mapping[str, Any] | None = None
 
     @property
     def active_languages(self) -> tuple[str, ...]:
@@ -391,6 +394,9 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         commands.append(
             Command("b2bsync.mail.template.list", {"EVENT_NAME": event}, name=f"tpl{i}")
         )
+    options = list(desired.module_options)
+    for i, name in enumerate(options):
+        commands.append(Command("b2bsync.option.get", {"NAME": name}, name=f"opt{i}"))
     items = {item.name: item for item in await client.batch(commands)}
 
     info = check_bridge_info(_unwrap(items["info"]))
@@ -426,6 +432,7 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         properties=tuple(_property(r) for r in properties),
         mail_types=tuple(mail_types),
         mail_templates=tuple(templates),
+        module_options=_module_options(info, [items[f"opt{i}"] for i in range(len(options))]),
     )
     log.debug(
         "schema.live.read",
@@ -434,6 +441,19 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         requests=client.stats.requests,
     )
     return live
+
+
+def _module_options(info: Mapping[str, Any], items: list[BatchItem]) -> Mapping[str, Any] | None:
+    """The stored options by name (``None`` values left out); ``None`` for a bridge without the
+    ``options`` feature, whose answers are ``ERROR_METHOD_NOT_FOUND``."""
+    if "options" not in _list(info.get("FEATURES")):
+        return None
+    out: dict[str, Any] = {}
+    for item in items:
+        value = _unwrap(item)
+        if value is not None:
+            out[str(item.command.params["NAME"])] = value
+    return frozen_map(out)
 
 
 async def _read_blocks(

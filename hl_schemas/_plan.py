@@ -26,6 +26,7 @@ from ._live import (
     LiveStatus,
 )
 from ._model import LANGUAGES, Block, Field, MailEvent, frozen_map
+from ._options import plan_options
 from ._sale import is_legal_entity, property_fields
 from ._steps import (
     AddBlock,
@@ -54,6 +55,7 @@ def plan(desired: Desired, live: LiveState) -> Plan:
     _plan_statuses(desired, live, steps, drift)
     _plan_property(desired, live, steps, drift)
     _plan_mail(desired, live, steps, drift)
+    plan_options(desired, live, steps, drift)
     return Plan(tuple(steps), tuple(drift))
 
 

@@ -269,6 +269,21 @@ class EnsureMailTemplate(Step):
 
 
 @dataclass(frozen=True)
+class SetModuleOption(Step):
+    """A module option of the bridge (``b2bsync.option.set``): JSON, compared canonically."""
+
+    kind: ClassVar[str] = "set_module_option"
+    name: str = ""
+    value: Any = None
+
+    def describe(self) -> str:
+        return f"~ module option {self.name}"
+
+    def payload(self) -> dict[str, Any]:
+        return {"name": self.name, "value": self.value}
+
+
+@dataclass(frozen=True)
 class Drift:
     """A difference apply never fixes: a human decides (retype, drop, rename, reconfigure)."""
 

@@ -13,10 +13,12 @@ INFO_METHODS = MethodRegistry()
 VERSION = "1.0.0"
 API = 1
 FEATURES = (
+    "cabinet",
     "files",
     "link_info",
     "mail_dedup",
     "mail_template_guard",
+    "options",
     "order_events",
     "recipients",
     "upsert",

@@ -254,6 +254,8 @@ class BridgeState:
     dedup_keys: dict[str, int] = field(default_factory=dict)
     existing_tables: set[str] = field(default_factory=lambda: set(SYSTEM_TABLES))
     counters: dict[str, int] = field(default_factory=dict)
+    #: The module's options: those the settings page sets (``DEFAULT_OPTIONS`` until then) and
+    #: those b2bsync writes (``b2bsync.option.set``, JSON text), by name.
     options: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     pending_pings: list[Ping] = field(default_factory=list)
     pings: list[Ping] = field(default_factory=list)

@@ -29,5 +29,12 @@ foreach (glob(__DIR__ . '/lib/core/*.php') ?: [] as $b2bsyncBridgeFile) {
     $b2bsyncBridgeClass = basename($b2bsyncBridgeFile, '.php');
     $b2bsyncBridgeClasses['B2bsync\\Bridge\\Core\\' . $b2bsyncBridgeClass] = 'lib/core/' . $b2bsyncBridgeClass . '.php';
 }
+// the cabinet's D7 adapters and the AJAX controllers (class names match case-insensitively)
+foreach (['cabinet' => 'Cabinet', 'controller' => 'Controller'] as $b2bsyncBridgeDir => $b2bsyncBridgeNamespace) {
+    foreach (glob(__DIR__ . '/lib/' . $b2bsyncBridgeDir . '/*.php') ?: [] as $b2bsyncBridgeFile) {
+        $b2bsyncBridgeClass = basename($b2bsyncBridgeFile, '.php');
+        $b2bsyncBridgeClasses['B2bsync\\Bridge\\' . $b2bsyncBridgeNamespace . '\\' . $b2bsyncBridgeClass] = 'lib/' . $b2bsyncBridgeDir . '/' . $b2bsyncBridgeClass . '.php';
+    }
+}
 Loader::registerAutoLoadClasses('b2bsync.bridge', $b2bsyncBridgeClasses);
-unset($b2bsyncBridgeClasses, $b2bsyncBridgeFile, $b2bsyncBridgeClass);
+unset($b2bsyncBridgeClasses, $b2bsyncBridgeFile, $b2bsyncBridgeClass, $b2bsyncBridgeDir, $b2bsyncBridgeNamespace);

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from b2bsync.cli._main import main
+from b2bsync.schema import schema_config
+from b2bsync.settings import BitrixSettings
 from jobs.testing import World
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "onec"
@@ -21,7 +23,8 @@ WEB_SECRET = "json-lines-web-secret-0123456789abcdef"
 @pytest.fixture
 def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     world = World.build(seed=4, companies=3, documents=2, orders=60)
-    asyncio.run(world.apply_schema())
+    # as `b2bsync schema apply` does it, the cabinet's role table included (doctor checks it)
+    asyncio.run(world.apply_schema(schema_config(BitrixSettings())))
     world.site.bridge.options["link_secret"] = WEB_SECRET
     monkeypatch.chdir(tmp_path)
     with world.serve() as ends:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import structlog
@@ -122,3 +123,11 @@ def test_changes_that_keep_an_owner_pass():
 
 def test_a_company_without_owners_is_not_blocked_from_getting_members():
     assert ensure_owner_remains([], 5, role="buyer") == [Member(5, Role.buyer)]
+
+
+def test_the_contract_copy_is_what_roles_export_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    """bridge/contract/roles.json is the table the PHP side (CabinetAccess) is tested against."""
+    contract = Path(__file__).resolve().parents[2] / "bridge" / "contract" / "roles.json"
+    assert json.loads(contract.read_text(encoding="utf-8")) == export_table()
+    assert main(["roles", "export"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(contract.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ import structlog
 from b2bsync.cli import main
 from b2bsync.cli._schema import apply_command, check_command, plan_command
 from b2bsync.doctor import run_doctor
+from b2bsync.roles import export_table
 from b2bsync.settings import BitrixSettings, Settings
 from bitrix_client.fake import serve_sync
 from tests.schema._shop import SECRET, WEBHOOK, Shop, make_shop
@@ -49,7 +50,7 @@ def test_plan_lists_the_steps_and_exits_0(shop, capsys):
     assert lines[0] == "+ hlblock B2bCompanies (table b2b_companies)"
     assert "+ status PA (APPROVAL_PENDING), type O" in lines
     assert "+ order property B2B_COMPANY_ID for payer type 2 «Юридическое лицо»" in lines
-    assert lines[-1] == "131 step(s) to apply (1 REST requests to read the site)"
+    assert lines[-1] == "132 step(s) to apply (1 REST requests to read the site)"
     assert shop.site.bridge.blocks == {}  # plan writes nothing
 
 
@@ -57,7 +58,7 @@ def test_plan_json(shop, capsys):
     assert plan_command(settings(), as_json=True, transport=transport(shop)) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["in_sync"] is False
-    assert len(data["steps"]) == 131
+    assert len(data["steps"]) == 132
     assert data["drift"] == []
     assert data["requests"] == 1
     assert data["steps"][0]["kind"] == "add_hlblock"
@@ -68,9 +69,12 @@ def test_apply_prints_what_was_done_and_the_request_count(shop, capsys):
     lines = out_lines(capsys)
     assert lines[0].startswith("✓ + hlblock B2bCompanies (table b2b_companies) — ID ")
     assert (
-        lines[-1] == "131 step(s) done, 0 failed, 0 skipped; 5 REST requests (1 to read the site)"
+        lines[-1] == "132 step(s) done, 0 failed, 0 skipped; 5 REST requests (1 to read the site)"
     )
     assert len(shop.site.bridge.blocks) == 8
+    # the cabinet's role table, as `b2bsync roles export` prints it
+    assert "~ module option roles" in " ".join(lines)
+    assert json.loads(shop.site.bridge.options["roles"]) == export_table()
 
     assert apply_command(settings(), yes=True, transport=transport(shop)) == 0
     assert out_lines(capsys) == [
@@ -99,7 +103,7 @@ def test_apply_without_yes_on_a_pipe_refuses(shop, monkeypatch, capsys):
 
 def test_check_exit_codes(shop, capsys):
     assert check_command(settings(), transport=transport(shop)) == 1
-    assert out_lines(capsys)[-1] == "131 step(s) to apply"
+    assert out_lines(capsys)[-1] == "132 step(s) to apply"
     apply_command(settings(), yes=True, transport=transport(shop))
     capsys.readouterr()
     assert check_command(settings(), transport=transport(shop)) == 0
@@ -147,7 +151,7 @@ def test_the_commands_over_loopback(served, capsys):
     text = ["--format", "text"]
     assert main(["schema", "check"]) == 1
     assert main([*text, "schema", "apply", "--yes"]) == 0
-    assert "131 step(s) done" in capsys.readouterr().out
+    assert "132 step(s) done" in capsys.readouterr().out
     assert main(["schema", "check"]) == 0
     assert main([*text, "schema", "plan"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("✓ the site matches the schema")
@@ -175,7 +179,7 @@ async def test_doctor_schema_line(shop):
     line = schema_line(await doctor_lines(shop))
     assert line is not None
     assert line.startswith("✗ schema in sync: + hlblock B2bCompanies (table b2b_companies); ")
-    assert "… 128 more — run `b2bsync schema apply`" in line
+    assert "… 129 more — run `b2bsync schema apply`" in line
 
     await apply_command_async(shop)
     assert schema_line(await doctor_lines(shop)) == (

@@ -20,6 +20,7 @@ from bitrix_client import (
     RetryPolicy,
 )
 from bitrix_client.fake import FakeSite, ManualClock, create_app
+from bitrix_client.fake._bridge_state import DEFAULT_OPTIONS
 
 SECRET = "br1dg3t3sts3cr3t"
 WEBHOOK = f"http://shop.example.ru/rest/1/{SECRET}/"
@@ -224,3 +225,22 @@ async def test_not_found_maps_to_the_clients_not_found(
     assert await client.bridge.hlblock_get("Nope") is None
     with pytest.raises(NotFoundError):
         await client.bridge.item_add("Nope", {"UF_XML_ID": "x"})
+
+
+async def test_module_options_round_trip_in_both_body_formats(
+    bridge_site: tuple[FakeSite, BitrixClient],
+) -> None:
+    """A role without capabilities survives form encoding because the value travels as JSON."""
+    site, client = bridge_site
+    table = {
+        "version": 1,
+        "roles": [{"code": "viewer", "title": {"ru": "Н", "en": "V"}, "capabilities": []}],
+        "capabilities": [{"code": "orders.view", "title": {"ru": "З", "en": "O"}}],
+    }
+    assert await client.bridge.option_get("roles") is None
+    assert await client.bridge.option_set("roles", table) == "added"
+    assert await client.bridge.option_set("roles", table) == "unchanged"
+    assert await client.bridge.option_get("roles") == table
+    assert set(site.bridge.options) - set(DEFAULT_OPTIONS) == {"roles"}
+    with pytest.raises(BitrixError, match="ERROR_ARGUMENT"):
+        await client.bridge.option_set("link_secret", "x")

@@ -73,12 +73,14 @@ class b2bsync_bridge extends CModule
         }
         ModuleManager::registerModule($this->MODULE_ID);
         $this->InstallEvents();
+        $this->InstallCabinet();
         $this->showStep('B2BSYNC_BRIDGE_INSTALL_TITLE', 'step.php');
         return true;
     }
 
     public function DoUninstall()
     {
+        $this->UnInstallCabinet();
         $this->UnInstallEvents();
         ModuleManager::unRegisterModule($this->MODULE_ID);
         $this->showStep('B2BSYNC_BRIDGE_UNINSTALL_TITLE', 'unstep.php');
@@ -152,5 +154,131 @@ class b2bsync_bridge extends CModule
         if (defined('ADMIN_SECTION') && ADMIN_SECTION === true && is_object($APPLICATION)) {
             $APPLICATION->IncludeAdminFile(Loc::getMessage($title), __DIR__ . '/' . $file);
         }
+    }
+
+    // --- the cabinet (issue 12): components and the sale-table indexes, kept apart from the rest
+
+    /** Directory (under the document root) the cabinet's components are copied to. */
+    private const CABINET_COMPONENTS = '/local/components/b2bsync';
+
+    /** Components, indexes and the article index; safe to run again (an upgrade copies the new components over). */
+    public function InstallCabinet(): void
+    {
+        $this->InstallCabinetComponents();
+        $this->InstallCabinetIndexes();
+        $this->InstallCabinetArticleIndex();
+        $this->InstallCabinetBell();
+    }
+
+    public function UnInstallCabinet(): void
+    {
+        $this->UnInstallCabinetBell();
+        $this->UnInstallCabinetArticleIndex();
+        $this->UnInstallCabinetIndexes();
+        $this->UnInstallCabinetComponents();
+    }
+
+    /** HL-block events of b2b_notifications (module "" as HL data classes fire them) that push the bell's count. */
+    private const CABINET_BELL_EVENTS = ['B2bNotificationsOnAfterAdd', 'B2bNotificationsOnAfterUpdate'];
+
+    public function InstallCabinetBell(): void
+    {
+        $this->UnInstallCabinetBell();
+        foreach (self::CABINET_BELL_EVENTS as $event) {
+            EventManager::getInstance()->registerEventHandler('', $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\BellPush', 'onNotificationWritten');
+        }
+    }
+
+    public function UnInstallCabinetBell(): void
+    {
+        foreach (self::CABINET_BELL_EVENTS as $event) {
+            EventManager::getInstance()->unRegisterEventHandler('', $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\BellPush', 'onNotificationWritten');
+        }
+    }
+
+    /** sale events handled by the article index (B2bsync\\Bridge\\Cabinet\\ArticleIndexer). */
+    private const CABINET_HANDLERS = [['sale', 'OnSaleOrderSaved', 'onSaleOrderSaved'], ['sale', 'OnSaleOrderDeleted', 'onSaleOrderDeleted']];
+
+    /**
+     * The table b2bsync_cabinet_article, the handlers that keep it, and the agent that indexes the
+     * orders placed before (once: it sets the module option article_index to "ready").
+     */
+    public function InstallCabinetArticleIndex(): void
+    {
+        global $DB;
+        if (!ModuleManager::isModuleInstalled('sale')) {
+            return;
+        }
+        $DB->RunSQLBatch(__DIR__ . '/db/mysql/cabinet.sql');
+        $events = EventManager::getInstance();
+        foreach (self::CABINET_HANDLERS as [$module, $event, $method]) {
+            $events->unRegisterEventHandler($module, $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer', $method);
+            $events->registerEventHandler($module, $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer', $method);
+        }
+        if (\Bitrix\Main\Config\Option::get($this->MODULE_ID, 'article_index', '') !== 'ready') {
+            \CAgent::AddAgent('\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer::fillAgent(0);', $this->MODULE_ID, 'N', 30);
+        }
+    }
+
+    public function UnInstallCabinetArticleIndex(): void
+    {
+        $events = EventManager::getInstance();
+        foreach (self::CABINET_HANDLERS as [$module, $event, $method]) {
+            $events->unRegisterEventHandler($module, $event, $this->MODULE_ID, '\\B2bsync\\Bridge\\Cabinet\\ArticleIndexer', $method);
+        }
+        \CAgent::RemoveModuleAgents($this->MODULE_ID);
+        \Bitrix\Main\Config\Option::delete($this->MODULE_ID, ['name' => 'article_index']);
+        $connection = Application::getConnection();
+        if ($connection->isTableExists('b2bsync_cabinet_article')) {
+            $connection->dropTable('b2bsync_cabinet_article');
+        }
+    }
+
+    /** install/components/b2bsync/* → /local/components/b2bsync/*, overwriting older copies. */
+    public function InstallCabinetComponents(): void
+    {
+        CopyDirFiles(__DIR__ . '/components/b2bsync', Application::getDocumentRoot() . self::CABINET_COMPONENTS, true, true);
+    }
+
+    /** Removes /local/components/b2bsync (site templates' copies in /local/templates stay). */
+    public function UnInstallCabinetComponents(): void
+    {
+        DeleteDirFilesEx(self::CABINET_COMPONENTS);
+    }
+
+    /** The indexes of B2bsync\Bridge\Core\CabinetIndexes, each only when missing and its table exists. */
+    public function InstallCabinetIndexes(): void
+    {
+        require_once dirname(__DIR__) . '/lib/core/cabinetindexes.php';
+        $connection = Application::getConnection();
+        foreach (\B2bsync\Bridge\Core\CabinetIndexes::INDEXES as $index) {
+            if ($connection->isTableExists($index['table']) && !$this->cabinetIndexNamed($index['table'], $index['name'])) {
+                try {
+                    $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::createSql($index));
+                } catch (\Bitrix\Main\DB\SqlQueryException) {
+                    // an index key the server cannot hold whole: the prefixed variant
+                    $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::createSql($index, true));
+                }
+            }
+        }
+    }
+
+    public function UnInstallCabinetIndexes(): void
+    {
+        require_once dirname(__DIR__) . '/lib/core/cabinetindexes.php';
+        $connection = Application::getConnection();
+        foreach (\B2bsync\Bridge\Core\CabinetIndexes::INDEXES as $index) {
+            if ($connection->isTableExists($index['table']) && $this->cabinetIndexNamed($index['table'], $index['name'])) {
+                $connection->queryExecute(\B2bsync\Bridge\Core\CabinetIndexes::dropSql($index));
+            }
+        }
+    }
+
+    /** Whether $table has an index of that name (SHOW INDEX; MySQL/MariaDB, as install.sql). */
+    private function cabinetIndexNamed(string $table, string $name): bool
+    {
+        $helper = Application::getConnection()->getSqlHelper();
+        $found = Application::getConnection()->query('SHOW INDEX FROM ' . $helper->quote($table) . " WHERE Key_name = '" . $helper->forSql($name) . "'")->fetch();
+        return (bool)$found;
     }
 }

@@ -63,6 +63,8 @@ final class RestService
     public static function mailSend(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.mail.send', $query, $nav); }
     public static function recipientList(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.recipient.list', $query, $nav); }
     public static function linkInfo(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.link.info', $query, $nav); }
+    public static function optionGet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.option.get', $query, $nav); }
+    public static function optionSet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.option.set', $query, $nav); }
 
     public static function api(): BridgeApi
     {
@@ -71,7 +73,7 @@ final class RestService
         }
         $site = new Site();
         $blocks = new HlBlocks();
-        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new Recipients(), new ModuleOptions());
+        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new ModuleOptions(), new Recipients());
     }
 
     /**

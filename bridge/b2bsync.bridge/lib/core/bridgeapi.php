@@ -13,7 +13,7 @@ final class BridgeApi
     /** The module version (install/version.php says the same) and the contract's major version. */
     public const VERSION = '1.0.0';
     public const API = 1;
-    public const FEATURES = ['files', 'link_info', 'mail_dedup', 'mail_template_guard', 'order_events', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
+    public const FEATURES = ['cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
 
     /** REST method => handler. */
     public const METHODS = [
@@ -43,6 +43,8 @@ final class BridgeApi
         'b2bsync.mail.send' => 'mailSend',
         'b2bsync.recipient.list' => 'recipientList',
         'b2bsync.link.info' => 'linkInfo',
+        'b2bsync.option.get' => 'optionGet',
+        'b2bsync.option.set' => 'optionSet',
     ];
 
     private readonly BlockApi $blocks;
@@ -50,6 +52,7 @@ final class BridgeApi
     private readonly UserApi $users;
     private readonly MailApi $mail;
     private readonly ?NotifyApi $notify;
+    private readonly OptionApi $options;
 
     public function __construct(
         BlockPort $blocks,
@@ -57,14 +60,15 @@ final class BridgeApi
         UserPort $users,
         MailPort $mail,
         private readonly SitePort $site,
+        OptionPort $options,
         ?RecipientPort $recipients = null,
-        ?OptionPort $options = null,
     ) {
         $this->blocks = new BlockApi($blocks, $site);
         $this->items = new ItemApi($this->blocks, $rows, $site);
         $this->users = new UserApi($users);
         $this->mail = new MailApi($mail, $site);
-        $this->notify = $recipients !== null && $options !== null ? new NotifyApi($recipients, $options) : null;
+        $this->notify = $recipients !== null ? new NotifyApi($recipients, $options) : null;
+        $this->options = new OptionApi($options);
     }
 
     /**
@@ -140,4 +144,6 @@ final class BridgeApi
         }
         return $this->notify;
     }
+    private function optionGet(Params $p): mixed { return $this->options->get($p); }
+    private function optionSet(Params $p): array { return $this->options->set($p); }
 }

@@ -1,0 +1,19 @@
+<?php
+
+use Bitrix\Main\Localization\Loc;
+
+if (!defined('B_PROLOG_INCLUDED') || B_PROLOG_INCLUDED !== true) {
+    die();
+}
+Loc::loadMessages(__FILE__);
+
+$arComponentDescription = [
+    'NAME' => Loc::getMessage('B2BSYNC_CABINET_DESC_NAME'),
+    'DESCRIPTION' => Loc::getMessage('B2BSYNC_CABINET_DESC_DESCRIPTION'),
+    'COMPLEX' => 'Y',
+    'SORT' => 10,
+    'PATH' => [
+        'ID' => 'b2bsync',
+        'NAME' => Loc::getMessage('B2BSYNC_CABINET_DESC_PATH'),
+    ],
+];

@@ -1,0 +1,19 @@
+<?php
+
+if (!defined('B_PROLOG_INCLUDED') || B_PROLOG_INCLUDED !== true) {
+    die();
+}
+
+/**
+ * @var array $arResult
+ * @var array $arParams
+ * @var CBitrixComponent $component
+ * @var CMain $APPLICATION
+ */
+include __DIR__ . '/header.php';
+$APPLICATION->IncludeComponent('b2bsync:documents', '', [
+    'ORDER_URL' => $arResult['URL_TEMPLATES']['order'],
+    'DOWNLOAD_URL' => $arResult['URL_TEMPLATES']['download'],
+    'UPLOAD_PREFIX' => $arParams['UPLOAD_PREFIX'],
+    'SET_TITLE' => $arParams['SET_TITLE'],
+], $component);

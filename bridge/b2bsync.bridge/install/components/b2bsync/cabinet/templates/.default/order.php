@@ -1,0 +1,20 @@
+<?php
+
+if (!defined('B_PROLOG_INCLUDED') || B_PROLOG_INCLUDED !== true) {
+    die();
+}
+
+/**
+ * @var array $arResult
+ * @var array $arParams
+ * @var CBitrixComponent $component
+ * @var CMain $APPLICATION
+ */
+include __DIR__ . '/header.php';
+$APPLICATION->IncludeComponent('b2bsync:order', '', [
+    'ORDER_ID' => $arResult['VARIABLES']['ORDER_ID'],
+    'ORDERS_URL' => $arResult['URLS']['orders'],
+    'DOCUMENT_URL' => $arResult['URL_TEMPLATES']['download'],
+    'ARTICLE_PROPERTIES' => $arParams['ARTICLE_PROPERTIES'],
+    'SET_TITLE' => $arParams['SET_TITLE'],
+], $component);

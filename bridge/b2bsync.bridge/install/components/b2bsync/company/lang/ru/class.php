@@ -1,0 +1,3 @@
+<?php
+
+$MESS['B2BSYNC_COMPANY_TITLE'] = 'Сотрудники: #COMPANY#';

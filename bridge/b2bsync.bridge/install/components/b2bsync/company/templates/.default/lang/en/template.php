@@ -1,0 +1,34 @@
+<?php
+
+$MESS['B2BSYNC_COMPANY_T_DONE_ROLE'] = 'The role is changed.';
+$MESS['B2BSYNC_COMPANY_T_DONE_DEACTIVATED'] = 'The employee is deactivated.';
+$MESS['B2BSYNC_COMPANY_T_DONE_ACTIVATED'] = 'The employee is active again.';
+$MESS['B2BSYNC_COMPANY_T_DONE_INVITED'] = 'Invitation created: the mail goes out within a minute.';
+$MESS['B2BSYNC_COMPANY_T_DONE_RESENT'] = 'The old link is revoked; a new mail goes out within a minute.';
+$MESS['B2BSYNC_COMPANY_T_DONE_REVOKED'] = 'The invitation is revoked.';
+$MESS['B2BSYNC_COMPANY_T_INVITE_REQUESTED'] = 'being prepared';
+$MESS['B2BSYNC_COMPANY_T_INVITE_PENDING'] = 'sent';
+$MESS['B2BSYNC_COMPANY_T_INVITE_ACCEPTED'] = 'accepted';
+$MESS['B2BSYNC_COMPANY_T_INVITE_REVOKED'] = 'revoked';
+$MESS['B2BSYNC_COMPANY_T_INVITE_EXPIRED'] = 'expired';
+$MESS['B2BSYNC_COMPANY_T_EMPLOYEES'] = 'Employees';
+$MESS['B2BSYNC_COMPANY_T_COL_NAME'] = 'Name';
+$MESS['B2BSYNC_COMPANY_T_COL_EMAIL'] = 'E-mail';
+$MESS['B2BSYNC_COMPANY_T_COL_ROLE'] = 'Role';
+$MESS['B2BSYNC_COMPANY_T_COL_STATE'] = 'State';
+$MESS['B2BSYNC_COMPANY_T_YOU'] = 'you';
+$MESS['B2BSYNC_COMPANY_T_CHANGE'] = 'Change';
+$MESS['B2BSYNC_COMPANY_T_ACTIVE'] = 'active';
+$MESS['B2BSYNC_COMPANY_T_INACTIVE'] = 'deactivated';
+$MESS['B2BSYNC_COMPANY_T_DEACTIVATE'] = 'Deactivate';
+$MESS['B2BSYNC_COMPANY_T_ACTIVATE'] = 'Activate';
+$MESS['B2BSYNC_COMPANY_T_INVITES'] = 'Invitations';
+$MESS['B2BSYNC_COMPANY_T_EMAIL'] = 'Employee\'s e-mail';
+$MESS['B2BSYNC_COMPANY_T_ROLE'] = 'Role';
+$MESS['B2BSYNC_COMPANY_T_INVITE'] = 'Invite';
+$MESS['B2BSYNC_COMPANY_T_INVITE_HINT'] = 'b2bsync sends the mail with the link; the link is valid for 72 hours.';
+$MESS['B2BSYNC_COMPANY_T_NO_INVITES'] = 'No invitations.';
+$MESS['B2BSYNC_COMPANY_T_COL_INVITE'] = 'Invitation';
+$MESS['B2BSYNC_COMPANY_T_COL_EXPIRES'] = 'Valid until';
+$MESS['B2BSYNC_COMPANY_T_RESEND'] = 'Send again';
+$MESS['B2BSYNC_COMPANY_T_REVOKE'] = 'Revoke';

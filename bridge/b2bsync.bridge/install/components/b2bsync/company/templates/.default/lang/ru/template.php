@@ -1,0 +1,34 @@
+<?php
+
+$MESS['B2BSYNC_COMPANY_T_DONE_ROLE'] = 'Роль изменена.';
+$MESS['B2BSYNC_COMPANY_T_DONE_DEACTIVATED'] = 'Сотрудник отключён.';
+$MESS['B2BSYNC_COMPANY_T_DONE_ACTIVATED'] = 'Сотрудник снова активен.';
+$MESS['B2BSYNC_COMPANY_T_DONE_INVITED'] = 'Приглашение создано: письмо уйдёт в течение минуты.';
+$MESS['B2BSYNC_COMPANY_T_DONE_RESENT'] = 'Старая ссылка отозвана, новое письмо уйдёт в течение минуты.';
+$MESS['B2BSYNC_COMPANY_T_DONE_REVOKED'] = 'Приглашение отозвано.';
+$MESS['B2BSYNC_COMPANY_T_INVITE_REQUESTED'] = 'готовится';
+$MESS['B2BSYNC_COMPANY_T_INVITE_PENDING'] = 'отправлено';
+$MESS['B2BSYNC_COMPANY_T_INVITE_ACCEPTED'] = 'принято';
+$MESS['B2BSYNC_COMPANY_T_INVITE_REVOKED'] = 'отозвано';
+$MESS['B2BSYNC_COMPANY_T_INVITE_EXPIRED'] = 'истекло';
+$MESS['B2BSYNC_COMPANY_T_EMPLOYEES'] = 'Сотрудники';
+$MESS['B2BSYNC_COMPANY_T_COL_NAME'] = 'Имя';
+$MESS['B2BSYNC_COMPANY_T_COL_EMAIL'] = 'E-mail';
+$MESS['B2BSYNC_COMPANY_T_COL_ROLE'] = 'Роль';
+$MESS['B2BSYNC_COMPANY_T_COL_STATE'] = 'Состояние';
+$MESS['B2BSYNC_COMPANY_T_YOU'] = 'вы';
+$MESS['B2BSYNC_COMPANY_T_CHANGE'] = 'Изменить';
+$MESS['B2BSYNC_COMPANY_T_ACTIVE'] = 'активен';
+$MESS['B2BSYNC_COMPANY_T_INACTIVE'] = 'отключён';
+$MESS['B2BSYNC_COMPANY_T_DEACTIVATE'] = 'Отключить';
+$MESS['B2BSYNC_COMPANY_T_ACTIVATE'] = 'Включить';
+$MESS['B2BSYNC_COMPANY_T_INVITES'] = 'Приглашения';
+$MESS['B2BSYNC_COMPANY_T_EMAIL'] = 'E-mail сотрудника';
+$MESS['B2BSYNC_COMPANY_T_ROLE'] = 'Роль';
+$MESS['B2BSYNC_COMPANY_T_INVITE'] = 'Пригласить';
+$MESS['B2BSYNC_COMPANY_T_INVITE_HINT'] = 'Письмо со ссылкой отправит b2bsync; ссылка действует 72 часа.';
+$MESS['B2BSYNC_COMPANY_T_NO_INVITES'] = 'Приглашений нет.';
+$MESS['B2BSYNC_COMPANY_T_COL_INVITE'] = 'Приглашение';
+$MESS['B2BSYNC_COMPANY_T_COL_EXPIRES'] = 'Действует до';
+$MESS['B2BSYNC_COMPANY_T_RESEND'] = 'Отправить заново';
+$MESS['B2BSYNC_COMPANY_T_REVOKE'] = 'Отозвать';

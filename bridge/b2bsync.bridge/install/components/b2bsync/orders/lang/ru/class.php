@@ -1,0 +1,3 @@
+<?php
+
+$MESS['B2BSYNC_ORDERS_TITLE'] = 'Заказы компании';

@@ -1,0 +1,29 @@
+<?php
+
+$MESS['B2BSYNC_ORDERS_T_APPROVAL_PENDING'] = 'ждёт согласования';
+$MESS['B2BSYNC_ORDERS_T_APPROVAL_APPROVED'] = 'согласован';
+$MESS['B2BSYNC_ORDERS_T_APPROVAL_REJECTED'] = 'отклонён';
+$MESS['B2BSYNC_ORDERS_T_STATUS'] = 'Статус';
+$MESS['B2BSYNC_ORDERS_T_FROM'] = 'Дата с';
+$MESS['B2BSYNC_ORDERS_T_TO'] = 'по';
+$MESS['B2BSYNC_ORDERS_T_MANAGER'] = 'Менеджер';
+$MESS['B2BSYNC_ORDERS_T_AUTHOR'] = 'Оформил';
+$MESS['B2BSYNC_ORDERS_T_NUMBER'] = 'Номер заказа';
+$MESS['B2BSYNC_ORDERS_T_ARTICLE'] = 'Артикул';
+$MESS['B2BSYNC_ORDERS_T_ANY'] = 'любой';
+$MESS['B2BSYNC_ORDERS_T_ANYONE'] = 'все';
+$MESS['B2BSYNC_ORDERS_T_SEARCH'] = 'Найти';
+$MESS['B2BSYNC_ORDERS_T_RESET'] = 'Сбросить';
+$MESS['B2BSYNC_ORDERS_T_BAD_FILTER'] = 'Не удалось прочитать поля фильтра:';
+$MESS['B2BSYNC_ORDERS_T_NOTHING_FOUND'] = 'По этим условиям заказов нет.';
+$MESS['B2BSYNC_ORDERS_T_NO_ORDERS'] = 'У компании пока нет заказов.';
+$MESS['B2BSYNC_ORDERS_T_COL_NUMBER'] = 'Номер';
+$MESS['B2BSYNC_ORDERS_T_COL_DATE'] = 'Дата';
+$MESS['B2BSYNC_ORDERS_T_COL_STATUS'] = 'Статус';
+$MESS['B2BSYNC_ORDERS_T_COL_APPROVAL'] = 'Согласование';
+$MESS['B2BSYNC_ORDERS_T_COL_TOTAL'] = 'Сумма';
+$MESS['B2BSYNC_ORDERS_T_COL_AUTHOR'] = 'Оформил';
+$MESS['B2BSYNC_ORDERS_T_PAGES'] = 'Страницы';
+$MESS['B2BSYNC_ORDERS_T_FOUND'] = 'Найдено: #TOTAL#, страница #PAGE# из #PAGES#';
+$MESS['B2BSYNC_ORDERS_T_PREV'] = '← назад';
+$MESS['B2BSYNC_ORDERS_T_NEXT'] = 'дальше →';

@@ -1,0 +1,7 @@
+CREATE TABLE IF NOT EXISTS b2bsync_cabinet_article (
+    COMPANY_ID INT(11) NOT NULL,
+    ARTICLE VARCHAR(100) NOT NULL,
+    ORDER_ID INT(11) NOT NULL,
+    PRIMARY KEY (COMPANY_ID, ARTICLE, ORDER_ID),
+    INDEX ix_b2bsync_cabinet_article_order (ORDER_ID)
+);
