@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import BridgeIncompatibleError, MethodNotFoundError, NotFoundError
+from ._classify import build_error
+from ._errors import (
+    BitrixError,
+    BridgeIncompatibleError,
+    FatalError,
+    MethodNotFoundError,
+    NotFoundError,
+)
 from ._filters import build_filter
 from ._types import BatchItem, Command
 
@@ -15,6 +24,13 @@ if TYPE_CHECKING:
 
 SUPPORTED_API = 1
 HlBlockRef = int | str
+#: Rows per ``b2bsync.item.upsert`` ``ROWS`` call (the bridge takes up to 1,000) …
+ROWS_PER_CALL = 500
+#: … and at most about this many bytes of JSON (files travel base64 inside the rows).
+BYTES_PER_CALL = 4_000_000
+#: A form-encoded body is cut by PHP's max_input_vars (1,000) without an error: stay below it.
+FORM_VARS_PER_CALL = 900
+UPSERT = "b2bsync.item.upsert"
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,62 @@ class UpsertResult:
 
 def _upsert_result(result: Any) -> UpsertResult:
     return UpsertResult(id=int(result["ID"]), action=result["ACTION"])
+
+
+def _row_outcome(outcome: Any) -> UpsertResult | BaseException:
+    """One row of a ``ROWS`` answer: ``{ID, ACTION}`` or ``{ERROR, ERROR_DESCRIPTION}``."""
+    if isinstance(outcome, Mapping) and "ERROR" in outcome:
+        description = outcome.get("ERROR_DESCRIPTION")
+        return build_error(
+            outcome["ERROR"],
+            description if isinstance(description, str) else "",
+            status=None,
+            method=UPSERT,
+        )
+    if isinstance(outcome, Mapping) and "ID" in outcome:
+        return _upsert_result(outcome)
+    return BitrixError(f"{UPSERT}: unexpected row outcome {outcome!r}", method=UPSERT)
+
+
+def _chunks(rows: Sequence[Mapping[str, Any]], *, form: bool) -> list[tuple[int, int]]:
+    """``[start, end)`` of each call's rows: by count, by JSON size, and for a form body by the
+    number of variables PHP will parse."""
+    out: list[tuple[int, int]] = []
+    start = size = variables = 0
+    for index, row in enumerate(rows):
+        row_size = len(json.dumps(row, ensure_ascii=False, default=str))
+        row_vars = _variables(row)
+        full = index - start >= ROWS_PER_CALL or size + row_size > BYTES_PER_CALL
+        if form and variables + row_vars > FORM_VARS_PER_CALL:
+            full = True
+        if index > start and full:
+            out.append((start, index))
+            start, size, variables = index, 0, 0
+        size += row_size
+        variables += row_vars
+    out.append((start, len(rows)))
+    return out
+
+
+def _variables(value: Any) -> int:
+    if isinstance(value, Mapping):
+        return sum(_variables(v) for v in value.values()) or 1
+    if isinstance(value, list | tuple):
+        return sum(_variables(v) for v in value) or 1
+    return 1
+
+
+def _repeats_keys(
+    key: Sequence[str], rows: Sequence[Mapping[str, Any]], chunks: list[tuple[int, int]]
+) -> bool:
+    """Whether some key value occurs in two chunks (compared case-insensitively, as the site)."""
+    seen: dict[tuple[str, ...], int] = {}
+    for number, (start, end) in enumerate(chunks):
+        for row in rows[start:end]:
+            value = tuple(str(row.get(name, "")).casefold() for name in key)
+            if seen.setdefault(value, number) != number:
+                return True
+    return False
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -61,6 +133,7 @@ def check_bridge_info(info: Any) -> dict[str, Any]:
 class BridgeAPI:
     def __init__(self, client: BitrixClient) -> None:
         self._client = client
+        self._features: frozenset[str] | None = None
 
     async def _call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
         return (await self._client.call(method, dict(params or {}))).result
@@ -76,7 +149,15 @@ class BridgeAPI:
             info = await self.info()
         except MethodNotFoundError as exc:
             raise bridge_not_installed() from exc
-        return check_bridge_info(info)
+        checked = check_bridge_info(info)
+        self._features = frozenset(str(f) for f in checked.get("FEATURES") or ())
+        return checked
+
+    async def features(self) -> frozenset[str]:
+        """The bridge's ``FEATURES`` (read once per client)."""
+        if self._features is None:
+            await self.ensure_compatible()
+        return self._features or frozenset()
 
     # HL-blocks ---------------------------------------------------------------------------
     async def hlblocks(self) -> list[dict[str, Any]]:
@@ -90,7 +171,15 @@ class BridgeAPI:
         except NotFoundError:
             return None
 
+    async def declare(self, names: Sequence[str]) -> list[str]:
+        """Declare the HL-blocks b2bsync will use (``b2bsync.hlblock.declare``): only a declared
+        block may be added, and an existing block that is not b2bsync's cannot be declared (an
+        administrator allows it on the module settings page). Answers every declared name."""
+        return [str(n) for n in await self._call("b2bsync.hlblock.declare", {"NAMES": list(names)})]
+
     async def hlblock_add(self, name: str, table_name: str, lang: Mapping[str, str]) -> int:
+        """A new HL-block; its name is declared first (the bridge adds declared blocks only)."""
+        await self.declare([name])
         return int(
             await self._call(
                 "b2bsync.hlblock.add", {"NAME": name, "TABLE_NAME": table_name, "LANG": dict(lang)}
@@ -187,12 +276,51 @@ class BridgeAPI:
     async def upsert_many(
         self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
     ) -> list[UpsertResult | BaseException]:
-        """Upsert every row, 50 per request; each row's outcome or error, in input order."""
-        items: list[BatchItem] = await self._client.batch(
-            Command(
-                "b2bsync.item.upsert", {"HLBLOCK": hlblock, "KEY": list(key), "FIELDS": dict(r)}
+        """Upsert every row; each row's outcome or error, in input order.
+
+        With a bridge that takes ``ROWS`` (1.1+), rows go in chunks of up to
+        :data:`ROWS_PER_CALL` (smaller when they are large), one request each, as many at once
+        as the client's limiter allows — a request carries hundreds of rows, so writes run at the
+        site's own speed instead of the cloud bucket's request rate. A key repeated across chunks
+        would race with itself, so such input is sent one chunk at a time. An older bridge gets
+        single upserts, 50 per ``batch``.
+        """
+        if not rows:
+            return []
+        if "upsert_rows" not in await self.features():
+            return await self._upsert_batched(hlblock, key, rows)
+        chunks = _chunks(rows, form=self._client.body == "form")
+        base = {"HLBLOCK": hlblock, "KEY": list(key)}
+        if _repeats_keys(key, rows, chunks):
+            answers = [await self._upsert_chunk(base, rows[a:b]) for a, b in chunks]
+        else:
+            answers = await asyncio.gather(
+                *(self._upsert_chunk(base, rows[a:b]) for a, b in chunks)
             )
-            for r in rows
+        return [outcome for answer in answers for outcome in answer]
+
+    async def _upsert_chunk(
+        self, base: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]
+    ) -> list[UpsertResult | BaseException]:
+        try:
+            result = await self._call(UPSERT, {**base, "ROWS": [dict(r) for r in rows]})
+        except FatalError:
+            raise
+        except BitrixError as exc:
+            return [exc] * len(rows)
+        outcomes = result if isinstance(result, list) else []
+        if len(outcomes) != len(rows):
+            error = BitrixError(
+                f"{UPSERT}: {len(outcomes)} outcomes for {len(rows)} rows", method=UPSERT
+            )
+            return [error] * len(rows)
+        return [_row_outcome(outcome) for outcome in outcomes]
+
+    async def _upsert_batched(
+        self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> list[UpsertResult | BaseException]:
+        items: list[BatchItem] = await self._client.batch(
+            Command(UPSERT, {"HLBLOCK": hlblock, "KEY": list(key), "FIELDS": dict(r)}) for r in rows
         )
         out: list[UpsertResult | BaseException] = []
         for item in items:

@@ -169,6 +169,12 @@ class LiveState:
     properties: tuple[LiveProperty, ...] = ()
     mail_types: tuple[LiveMailType, ...] = ()
     mail_templates: tuple[LiveMailTemplate, ...] = ()
+    #: The HL-blocks the bridge lets b2bsync use (``b2bsync.info`` ``ACCESS.HLBLOCKS``: declared
+    #: or allowed on the module settings page); ``None`` for a bridge without access control.
+    usable_blocks: tuple[str, ...] | None = None
+
+    def may_use(self, block_name: str) -> bool:
+        return self.usable_blocks is None or block_name in self.usable_blocks
 
     @property
     def active_languages(self) -> tuple[str, ...]:
@@ -414,7 +420,8 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         mail_types += [_mail_type(r) for r in _rows(_unwrap(items[f"mt{i}"]))]
         templates += [parse_template(r) for r in _rows(_unwrap(items[f"tpl{i}"]))]
 
-    blocks = await _read_blocks(client, desired, _rows(_unwrap(items["blocks"])))
+    usable = _usable_blocks(info)
+    blocks = await _read_blocks(client, desired, _rows(_unwrap(items["blocks"])), usable)
     live = LiveState(
         site_id=site_id,
         languages=languages,
@@ -426,6 +433,7 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         properties=tuple(_property(r) for r in properties),
         mail_types=tuple(mail_types),
         mail_templates=tuple(templates),
+        usable_blocks=usable,
     )
     log.debug(
         "schema.live.read",
@@ -436,10 +444,21 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
     return live
 
 
+def _usable_blocks(info: Mapping[str, Any]) -> tuple[str, ...] | None:
+    access = info.get("ACCESS")
+    if not isinstance(access, Mapping):
+        return None  # a bridge before 1.1: every block is open
+    return tuple(str(name) for name in _list(access.get("HLBLOCKS")))
+
+
 async def _read_blocks(
-    client: BitrixClient, desired: Desired, rows: list[dict[str, Any]]
+    client: BitrixClient,
+    desired: Desired,
+    rows: list[dict[str, Any]],
+    usable: tuple[str, ...] | None,
 ) -> tuple[LiveBlock, ...]:
-    ours = {b.name for b in desired.blocks}
+    """Every block; fields and indexes of b2bsync's own that the bridge lets it read."""
+    ours = {b.name for b in desired.blocks if usable is None or b.name in usable}
     wanted = [r for r in rows if str(r.get("NAME", "")) in ours]
     commands: list[Command] = []
     for i, row in enumerate(wanted):

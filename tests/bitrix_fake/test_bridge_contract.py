@@ -18,8 +18,9 @@ import httpx
 import pytest
 
 from bitrix_client.fake import FakeSite
+from bitrix_client.fake._bridge_access import by_hand_block
 from bitrix_client.fake._bridge_events import record_status_change
-from bitrix_client.fake._bridge_state import MailTemplate
+from bitrix_client.fake._bridge_state import MailTemplate, MailType
 
 CONTRACT = Path(__file__).resolve().parents[2] / "bridge" / "contract"
 SCENARIOS = sorted(CONTRACT.glob("[0-9][0-9]_*.json"))
@@ -143,9 +144,31 @@ def _add_template(site: FakeSite, args: dict[str, Any]) -> None:
 
 
 def _status_change(site: FakeSite, args: dict[str, Any]) -> None:
+    # USER_ID is the session's user; the order's EMP_STATUS_ID (if given) is not read
     record_status_change(
         site, args["ORDER_ID"], args["OLD_STATUS"], args["NEW_STATUS"], args["USER_ID"]
     )
+
+
+def _module_options(site: FakeSite, args: dict[str, Any]) -> None:
+    if "HLBLOCKS" in args:
+        site.bridge.access.allowed = list(args["HLBLOCKS"])
+    if "USER_GROUPS" in args:
+        site.bridge.access.user_groups = list(args["USER_GROUPS"])
+
+
+def _block_by_hand(site: FakeSite, args: dict[str, Any]) -> None:
+    by_hand_block(site.bridge, args["NAME"], args["TABLE_NAME"])
+
+
+def _mail_type_by_hand(site: FakeSite, args: dict[str, Any]) -> None:
+    state = site.bridge
+    row = MailType(state.next_id("mail_type"), args["EVENT_NAME"], args["LID"], args["NAME"])
+    state.mail_types[row.id] = row
+
+
+def _service_user(site: FakeSite, args: dict[str, Any]) -> None:
+    site.add_service_account(args["EMAIL"], secret=f"{SERVICE_SECRET}{len(site.users)}")
 
 
 def _delete_template(site: FakeSite, args: dict[str, Any]) -> None:
@@ -165,12 +188,28 @@ def mail_event(site: FakeSite, event_id: int) -> dict[str, Any] | None:
     }
 
 
+SERVICE_SECRET = "s3rv1ce"
+
 FIXTURES: dict[str, Callable[[FakeSite, dict[str, Any]], None]] = {
     "order_status_change": _status_change,
+    "module_options": _module_options,
+    "hlblock_add_by_hand": _block_by_hand,
+    "mail_type_add_by_hand": _mail_type_by_hand,
+    "service_user": _service_user,
     "mail_template_edit": _edit_template,
     "mail_template_add": _add_template,
     "mail_template_delete": _delete_template,
 }
+
+
+def _caller_url(site: FakeSite, user_id: int) -> str:
+    """The path of ``user_id``'s own webhook (granted the same scopes as the fixture's)."""
+    if user_id == 1:
+        return ""
+    secret = f"caller{user_id:010d}"
+    if not any(h.user_id == user_id and h.secret == secret for h in site.webhooks):
+        site.add_webhook(user_id, secret, {"sale", "catalog", "user", "b2bsync"})
+    return f"http://shop.example.ru/rest/{user_id}/{secret}/"
 
 
 def test_every_scenario_file_is_collected() -> None:
@@ -183,7 +222,11 @@ def test_every_scenario_file_is_collected() -> None:
 async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.AsyncClient) -> None:
     doc = DOCS[name]
     failures: list[str] = []
+    url = ""  # the fixture's webhook: user 1's
     for number, step in _expand(doc["steps"]):
+        if step.get("fixture") == "caller":
+            url = _caller_url(fake_site, step["args"]["USER_ID"])
+            continue
         if "fixture" in step:
             FIXTURES[step["fixture"]](fake_site, step["args"])
             continue
@@ -194,7 +237,7 @@ async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.Async
                     f"step {number} mail_event: {actual}, expected {step['mail_event']}"
                 )
             continue
-        response = await fake_client.post(f"{step['method']}.json", json=step["params"])
+        response = await fake_client.post(f"{url}{step['method']}.json", json=step["params"])
         for problem in check(step["expect"], response.status_code, response.json()):
             failures.append(f"step {number} {step['method']} {step['params']}: {problem}")
     assert not failures, "\n".join(failures[:20])
