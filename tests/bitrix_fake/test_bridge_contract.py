@@ -4,19 +4,21 @@ Format of the scenario files: ``bridge/contract/README.md``. Each scenario gets 
 ``fake_site``/``fake_client`` fixtures of ``conftest.py``); fixtures named in the files are
 applied to the site's state directly, standing for what an administrator or the sale module does;
 ``mail_event`` steps are checked against the queued mail and :meth:`BridgeState.render`.
+Steps are expanded and answers compared by :mod:`b2bsync.replay`, the same code that replays
+the scenarios against a real site.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from b2bsync.replay import check, expand
 from bitrix_client.fake import FakeSite
 from bitrix_client.fake._bridge_access import by_hand_block
 from bitrix_client.fake._bridge_events import record_status_change
@@ -25,99 +27,6 @@ from bitrix_client.fake._bridge_state import MailTemplate, MailType
 CONTRACT = Path(__file__).resolve().parents[2] / "bridge" / "contract"
 SCENARIOS = sorted(CONTRACT.glob("[0-9][0-9]_*.json"))
 DOCS = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in SCENARIOS}
-_VAR = re.compile(r"\{\{(\w+)\}\}")
-
-
-def _substitute(value: Any, env: dict[str, int]) -> Any:
-    if isinstance(value, str):
-        whole = _VAR.fullmatch(value)
-        if whole:
-            return env[whole.group(1)]
-        return _VAR.sub(lambda m: str(env[m.group(1)]), value)
-    if isinstance(value, list):
-        return [_substitute(v, env) for v in value]
-    if isinstance(value, dict):
-        return {k: _substitute(v, env) for k, v in value.items()}
-    return value
-
-
-def _expand(steps: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, step in enumerate(steps, 1):
-        loop = step.get("repeat")
-        if loop is None:
-            yield number, step
-            continue
-        body = {k: v for k, v in step.items() if k != "repeat"}
-        for i in range(loop["from"], loop["to"] + 1):
-            yield number, _substitute(body, {loop["var"]: i})
-
-
-def _subset(expected: Any, actual: Any, path: str = "result") -> list[str]:
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{path}: expected an object, got {actual!r}"]
-        problems: list[str] = []
-        for key, value in expected.items():
-            if key not in actual:
-                problems.append(f"{path}.{key}: missing")
-            else:
-                problems += _subset(value, actual[key], f"{path}.{key}")
-        return problems
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{path}: expected {len(expected)} items, got {actual!r}"]
-        out: list[str] = []
-        for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            out += _subset(e, a, f"{path}[{index}]")
-        return out
-    return [] if _equal(expected, actual) else [f"{path}: expected {expected!r}, got {actual!r}"]
-
-
-def _equal(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(expected) is type(actual) and expected == actual
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return expected.keys() == actual.keys() and all(
-            _equal(v, actual[k]) for k, v in expected.items()
-        )
-    if isinstance(expected, list) and isinstance(actual, list):
-        return len(expected) == len(actual) and all(
-            _equal(e, a) for e, a in zip(expected, actual, strict=True)
-        )
-    return bool(expected == actual)
-
-
-def check(expect: dict[str, Any], status: int, body: dict[str, Any]) -> list[str]:
-    """Problems with one answer (empty when it meets ``expect``)."""
-    problems: list[str] = []
-    if status != expect["status"]:
-        problems.append(f"status {status}, expected {expect['status']}: {body}")
-        return problems
-    if "error" in expect:
-        if body.get("error") != expect["error"]:
-            problems.append(f"error {body.get('error')!r}, expected {expect['error']!r}: {body}")
-        return problems
-    if "error" in body:
-        return [f"unexpected error {body}"]
-    result = body.get("result")
-    if "result" in expect and not _equal(expect["result"], result):
-        problems.append(f"result {result!r}, expected {expect['result']!r}")
-    if "result_subset" in expect:
-        problems += _subset(expect["result_subset"], result)
-    if "result_ids" in expect:
-        ids = [row.get("ID") for row in result] if isinstance(result, list) else result
-        if ids != expect["result_ids"]:
-            problems.append(f"IDs {ids!r}, expected {expect['result_ids']!r}")
-    if "result_count" in expect and (
-        not isinstance(result, list) or len(result) != expect["result_count"]
-    ):
-        problems.append(f"{result!r} does not hold {expect['result_count']} rows")
-    for key in ("total", "next"):
-        if key in expect and body.get(key) != expect[key]:
-            problems.append(f"{key} {body.get(key)!r}, expected {expect[key]!r}")
-    return problems
-
-
 def _edit_template(site: FakeSite, args: dict[str, Any]) -> None:
     template = site.bridge.mail_templates[args["ID"]]
     for key, value in args["FIELDS"].items():
@@ -223,7 +132,7 @@ async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.Async
     doc = DOCS[name]
     failures: list[str] = []
     url = ""  # the fixture's webhook: user 1's
-    for number, step in _expand(doc["steps"]):
+    for number, step in expand(doc["steps"]):
         if step.get("fixture") == "caller":
             url = _caller_url(fake_site, step["args"]["USER_ID"])
             continue
