@@ -58,15 +58,19 @@ def _row_outcome(outcome: Any) -> UpsertResult | BaseException:
     return BitrixError(f"{UPSERT}: unexpected row outcome {outcome!r}", method=UPSERT)
 
 
-def _chunks(rows: Sequence[Mapping[str, Any]], *, form: bool) -> list[tuple[int, int]]:
-    """``[start, end)`` of each call's rows: by count, by JSON size, and for a form body by the
-    number of variables PHP will parse."""
+def _chunks(
+    rows: Sequence[Mapping[str, Any]], *, form: bool, per_call: int | None = None
+) -> list[tuple[int, int]]:
+    """``[start, end)`` of each call's rows: by count (at most ``per_call``, or
+    :data:`ROWS_PER_CALL`), by JSON size, and for a form body by the number of variables PHP
+    will parse."""
+    limit = min(per_call or ROWS_PER_CALL, ROWS_PER_CALL)
     out: list[tuple[int, int]] = []
     start = size = variables = 0
     for index, row in enumerate(rows):
         row_size = len(json.dumps(row, ensure_ascii=False, default=str))
         row_vars = _variables(row)
-        full = index - start >= ROWS_PER_CALL or size + row_size > BYTES_PER_CALL
+        full = index - start >= limit or size + row_size > BYTES_PER_CALL
         if form and variables + row_vars > FORM_VARS_PER_CALL:
             full = True
         if index > start and full:
@@ -289,7 +293,14 @@ class BridgeAPI:
             return []
         if "upsert_rows" not in await self.features():
             return await self._upsert_batched(hlblock, key, rows)
-        chunks = _chunks(rows, form=self._client.body == "form")
+        form = self._client.body == "form"
+        chunks = _chunks(rows, form=form)
+        lanes = self._client.limiter.in_flight.limit
+        if len(chunks) > 1 and len(chunks) % lanes:
+            # as many chunks as a whole number of rounds of requests at once, evenly sized: six
+            # chunks on four lanes would leave two lanes idle for the second round
+            rounds = -(-len(chunks) // lanes)
+            chunks = _chunks(rows, form=form, per_call=-(-len(rows) // (rounds * lanes)))
         base = {"HLBLOCK": hlblock, "KEY": list(key)}
         if _repeats_keys(key, rows, chunks):
             answers = [await self._upsert_chunk(base, rows[a:b]) for a, b in chunks]
