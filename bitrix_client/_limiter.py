@@ -20,6 +20,7 @@ once; after a few answers at the usual speed it takes the slot back.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -238,6 +239,16 @@ class RateLimiter:
         self.mode = "cloud"
         self.limit = CLOUD
         self._gate.resize(self.max_concurrency)
+
+    def spare(self) -> float:
+        """Requests the bucket lets go now without waiting (``inf`` without a bucket)."""
+        if self.limit is None:
+            return math.inf
+        now = self._clock()
+        interval = 1.0 / self.limit.per_second
+        tolerance = max(0, self.limit.burst - self._safety - 1) * interval
+        tat = now if self._tat is None else max(self._tat, now)
+        return float(max(0, math.floor((now + tolerance - tat) / interval + 1e-9) + 1))
 
     def _reserve(self) -> float:
         """Book the next slot and return how long to wait for it."""

@@ -95,18 +95,18 @@ def test_every_step_matches_on_a_site_with_other_modules_ids(capsys) -> None:
 
 
 def test_a_site_holding_b2bsync_data_is_refused_unless_disposable(served, capsys) -> None:
-    _, url = served
+    site, url = served
     assert (
         replay_command(_settings(url), contract=CONTRACT, disposable=False, only=["00_info"]) == 0
     )
-    # blocks were declared by that run: the site now holds b2bsync data
-    for _ in range(1):
-        replay_command(
-            _settings(url), contract=CONTRACT, disposable=True, only=["10_hlblock_basics"]
-        )
+    # blocks were declared by this run: the site now holds b2bsync data
+    replay_command(_settings(url), contract=CONTRACT, disposable=True, only=["10_hlblock_basics"])
     capsys.readouterr()
+    blocks, declared = len(site.bridge.blocks), list(site.bridge.access.declared)
     with pytest.raises(UsageError, match="holds b2bsync data"):
         replay_command(_settings(url), contract=CONTRACT, disposable=False, only=["00_info"])
+    assert len(site.bridge.blocks) == blocks, "a refused run writes nothing"
+    assert site.bridge.access.declared == declared
     again = replay_command(
         _settings(url), contract=CONTRACT, disposable=True, only=["10_hlblock_basics"]
     )

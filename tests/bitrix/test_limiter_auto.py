@@ -152,3 +152,17 @@ async def test_a_busy_site_gets_fewer_requests_at_once() -> None:
         for n in range(30, 33):
             await chunk(n)
         assert client.limiter.in_flight.limit == 2
+
+
+def test_spare_is_what_the_bucket_lets_go_now() -> None:
+    now = [100.0]
+    limiter = RateLimiter(PROFILES["standard"], clock=lambda: now[0], wall_clock=lambda: now[0])
+    assert limiter.spare() == 49, "burst 50 less the one slot kept as a margin"
+    for _ in range(9):
+        limiter._reserve()
+    assert limiter.spare() == 40
+    limiter.full()
+    assert limiter.spare() == 0
+    now[0] += 1.0
+    assert limiter.spare() == 2, "the bucket drains 2 a second"
+    assert RateLimiter(None).spare() == float("inf")

@@ -11,6 +11,7 @@ import pytest
 
 from bitrix_client import (
     AccessDeniedError,
+    RateLimit,
     RejectedError,
     UpsertResult,
 )
@@ -146,3 +147,15 @@ async def test_a_bridge_before_rows_gets_single_upserts_in_batches(
         outcomes = await h.client.bridge.upsert_many(block, ["UF_XML_ID"], _rows(120))
     assert all(isinstance(o, UpsertResult) and o.action == "added" for o in outcomes)
     assert (h.app.stats.calls["batch"], h.app.stats.calls["b2bsync.item.upsert"]) == (3, 120)
+
+
+async def test_an_empty_bucket_gets_fewer_larger_requests() -> None:
+    h = harness(client_limit=RateLimit(burst=50, per_second=2.0))
+    async with h.client:
+        block = await _block(h)
+        h.app.stats.reset()
+        h.client.limiter.full()  # as if the bucket had just been filled
+        outcomes = await h.client.bridge.upsert_many(block, ["UF_XML_ID"], _rows(1200))
+    assert {o.action for o in outcomes if isinstance(o, UpsertResult)} == {"added"}
+    # 500, 500, 200: spreading them over the four lanes would cost a fourth request
+    assert h.app.stats.calls["b2bsync.item.upsert"] == 3

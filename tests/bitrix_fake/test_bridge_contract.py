@@ -27,6 +27,8 @@ from bitrix_client.fake._bridge_state import MailTemplate, MailType
 CONTRACT = Path(__file__).resolve().parents[2] / "bridge" / "contract"
 SCENARIOS = sorted(CONTRACT.glob("[0-9][0-9]_*.json"))
 DOCS = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in SCENARIOS}
+
+
 def _edit_template(site: FakeSite, args: dict[str, Any]) -> None:
     template = site.bridge.mail_templates[args["ID"]]
     for key, value in args["FIELDS"].items():
