@@ -34,27 +34,46 @@ from .web._config import OpenBitrix, OpenOneC
 
 
 def rate_limit_of(settings: BitrixSettings) -> RateLimit | None:
+    """The fixed bucket of a profile (``auto`` has none until the site shows one)."""
     if settings.rate_limit is RateLimitProfile.custom:
         return RateLimit(settings.rate_limit_burst, settings.rate_limit_per_second)
+    if settings.rate_limit is RateLimitProfile.auto:
+        return None
     return PROFILES[settings.rate_limit.value]
 
 
-_LIMITERS: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[tuple[str, RateLimit | None, int], RateLimiter]
-] = weakref.WeakKeyDictionary()
+def limiter_of(settings: BitrixSettings) -> RateLimiter:
+    if settings.rate_limit is RateLimitProfile.auto:
+        return RateLimiter.auto(
+            max_concurrency=settings.max_concurrency,
+            boxed_concurrency=settings.boxed_concurrency,
+        )
+    return RateLimiter(rate_limit_of(settings), max_concurrency=settings.max_concurrency)
 
 
-def shared_limiter(site: str, limit: RateLimit | None, max_concurrency: int) -> RateLimiter:
+_LimiterKey = tuple[str, str, RateLimit | None, int, int]
+_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[_LimiterKey, RateLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_limiter(site: str, settings: BitrixSettings) -> RateLimiter:
     """One bucket per site for every client of this process (and event loop): the site counts
     requests per application, not per client object."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        return RateLimiter(limit, max_concurrency=max_concurrency)
+        return limiter_of(settings)
     per_loop = _LIMITERS.setdefault(loop, {})
-    key = (site, limit, max_concurrency)
+    key = (
+        site,
+        settings.rate_limit.value,
+        rate_limit_of(settings),
+        settings.max_concurrency,
+        settings.boxed_concurrency,
+    )
     if key not in per_loop:
-        per_loop[key] = RateLimiter(limit, max_concurrency=max_concurrency)
+        per_loop[key] = limiter_of(settings)
     return per_loop[key]
 
 
@@ -64,7 +83,7 @@ def bitrix_client(
     """The process's one Bitrix client (its rate limiter is shared by every task using it)."""
     common: dict[str, Any] = {
         "transport": transport,
-        "rate_limit": rate_limit_of(settings),
+        "limiter": limiter_of(settings),
         "max_concurrency": settings.max_concurrency,
         "retry": RetryPolicy(attempts=settings.max_retries + 1),
         "timeout": settings.timeout,
@@ -102,9 +121,7 @@ def bitrix_client(
         )
     REDACTOR.add(*auth.secrets())
     if transport is None:
-        common["limiter"] = shared_limiter(
-            auth.base_url, common["rate_limit"], settings.max_concurrency
-        )
+        common["limiter"] = shared_limiter(auth.base_url, settings)
     return BitrixClient(auth, **common)
 
 

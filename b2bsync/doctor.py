@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from bitrix_client import (
+    AccessDeniedError,
     AuthenticationError,
     BitrixClient,
     BitrixError,
@@ -60,6 +61,7 @@ class DoctorState:
 
     reachable: bool = False
     authenticated: bool = False
+    timing: dict[str, Any] | None = None
     scopes: set[str] = field(default_factory=set)
     bridge: dict[str, Any] | None = None
     link_info: dict[str, Any] | None = None
@@ -70,15 +72,15 @@ CheckFn = Callable[[BitrixClient, Settings, DoctorState], Awaitable[Check | None
 
 async def _reachable(client: BitrixClient, settings: Settings, state: DoctorState) -> Check:
     try:
-        now = (await client.call("server.time")).result
+        answer = await client.call("server.time")
     except AuthenticationError as exc:
         state.reachable = True
         return Check(
             "webhook accepted",
             False,
             str(exc.code),
-            "the webhook URL or secret is wrong: copy it again from Bitrix "
-            "(Developer resources → Other → Inbound webhook)",
+            "the webhook URL or secret is wrong: copy it again from the bridge module's settings "
+            "page (Service account tab)",
         )
     except RetryableError as exc:
         return Check(
@@ -87,7 +89,27 @@ async def _reachable(client: BitrixClient, settings: Settings, state: DoctorStat
     except BitrixError as exc:
         return Check("site reachable", False, str(exc), "is this URL a 1C-Bitrix REST endpoint?")
     state.reachable = state.authenticated = True
-    return Check("site reachable, webhook accepted", True, f"server time {now}")
+    state.timing = dict(answer.time) if answer.time else None
+    return Check("site reachable, webhook accepted", True, f"server time {answer.result}")
+
+
+async def _rate_limit(client: BitrixClient, settings: Settings, state: DoctorState) -> Check | None:
+    """What the site's answers say about its REST limit, and what the client does about it."""
+    if not state.authenticated:
+        return None
+    limiter = client.limiter
+    if limiter.mode in ("boxed", "cloud", "auto"):
+        return Check("rate limit", True, limiter.describe())
+    has_bucket = bool(state.timing) and "operating" in (state.timing or {})
+    profile = settings.bitrix.rate_limit.value
+    if not has_bucket and limiter.limit is not None:
+        return Check(
+            "rate limit",
+            True,
+            f"{profile} ({limiter.describe()}), but the site's answers carry no time.operating: "
+            'it has no REST limit, and rate_limit = "auto" would write at the site\'s speed',
+        )
+    return Check("rate limit", True, f"{profile}: {limiter.describe()}")
 
 
 async def _scopes(client: BitrixClient, settings: Settings, state: DoctorState) -> Check | None:
@@ -104,8 +126,7 @@ async def _scopes(client: BitrixClient, settings: Settings, state: DoctorState) 
             "scopes",
             False,
             f"missing {', '.join(missing)}",
-            "edit the inbound webhook and tick these scopes (b2bsync appears once the "
-            "b2bsync.bridge module is installed)",
+            "use the webhook the bridge module's settings page creates (scopes sale and b2bsync)",
         )
     return Check("scopes", True, ", ".join(REQUIRED_SCOPES) + " granted")
 
@@ -121,7 +142,15 @@ async def _bridge(client: BitrixClient, settings: Settings, state: DoctorState) 
             False,
             str(exc),
             "copy bridge/b2bsync.bridge to /local/modules/ and install it in "
-            "Settings → Modules (see README, Deployment)",
+            "Marketplace → Installed solutions (see README, Deployment)",
+        )
+    except AccessDeniedError as exc:
+        return Check(
+            "bridge module",
+            False,
+            str(exc),
+            "use the webhook of the service user the bridge module's settings page creates "
+            "(Service account tab)",
         )
     except InsufficientScopeError:
         return Check("bridge module", False, "scope b2bsync not granted", "grant it to the webhook")
@@ -337,6 +366,7 @@ async def _addresses(client: BitrixClient, settings: Settings, state: DoctorStat
 
 CHECKS: list[CheckFn] = [
     _reachable,
+    _rate_limit,
     _scopes,
     _bridge,
     _shared_secret,

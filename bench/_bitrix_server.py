@@ -10,12 +10,13 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import replace
 
 import httpx
 import structlog
 
 from bitrix_client import BitrixClient
-from bitrix_client.fake import FakeSite, Limits, LoopbackServer, create_app
+from bitrix_client.fake import FakeSite, Limits, LoopbackServer, RowCost, create_app
 
 SECRET = "b3nchm4rks3cr3t0"
 #: One webhook per client measured: each has a bucket of its own, as separate apps would.
@@ -58,13 +59,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="standard", choices=["off", "standard", "enterprise"])
     parser.add_argument("--read-rows", type=int, default=10_000)
+    parser.add_argument(
+        "--row-cost",
+        action="store_true",
+        help="answer at a real site's speed per HL row (2.8 ms new, 1.7 ms unchanged)",
+    )
+    parser.add_argument("--workers", type=int, default=0, help="PHP workers (0: unlimited)")
     args = parser.parse_args()
     site = FakeSite()
     for secret in SECRETS:
         site.add_webhook(1, secret, {"sale", "b2bsync"})
     asyncio.run(prepare(site, args.read_rows))
-    limits = {"off": Limits.off, "standard": Limits.standard, "enterprise": Limits.enterprise}
-    app = create_app(site, limits=limits[args.profile]())
+    profiles = {"off": Limits.off, "standard": Limits.standard, "enterprise": Limits.enterprise}
+    limits = profiles[args.profile]()
+    if args.row_cost:
+        limits = replace(limits, row_cost=RowCost(), workers=args.workers or None)
+    app = create_app(site, limits=limits)
     server = LoopbackServer(app)
     base = server.start()
     print(" ".join(f"{base}/rest/1/{secret}/" for secret in SECRETS), flush=True)
@@ -78,6 +88,8 @@ def main() -> None:
                         "http_requests": stats.http_requests,
                         "query_limit_sent": stats.query_limit_sent,
                         "calls": dict(stats.calls),
+                        "work": dict(stats.work),
+                        "max_in_flight": stats.max_in_flight,
                     }
                 ),
                 flush=True,

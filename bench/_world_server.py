@@ -51,6 +51,7 @@ def main() -> None:
                             "http_requests": stats.http_requests,
                             "query_limit_sent": stats.query_limit_sent,
                             "upserts": stats.calls["b2bsync.item.upsert"],
+                            "calls": dict(stats.calls),
                             "rows": len(world.rows("B2bDocuments")),
                         }
                     ),

@@ -1,13 +1,22 @@
-"""Bitrix client throughput under the standard rate limit, against fast_bitrix24 in the same run.
+"""HL writes at the site's speed: rows/s of ``upsert_many`` under the ``auto`` rate profile.
 
-Each client upserts N rows into an HL-block and lists M rows of another, through the fake
-running in a separate process with the cloud's standard bucket (50 requests, draining 2/s).
-Printed per client: rows/s, HTTP requests, 503s, errors surfaced, and the ratio of the bucket's
-theoretical minimum time to the measured time. The minimum assumes the least requests the work
-needs — 50 rows per write batch, 2,500 rows per read batch — sent at burst 50 then 2 a second.
+Two sites, each the Bitrix fake in a process of its own answering at a real site's measured
+speed (a per-row cost: 2.8 ms per new row, 1.7 ms per unchanged upsert, as a Business 25.550
+site wrote them with one PHP worker):
 
-    python bench/bitrix_throughput.py --quick      # about a minute
-    python bench/bitrix_throughput.py              # N=10,000 writes, M=100,000 reads
+- **boxed**: no REST limit (its answers carry no ``time.operating``), 4 PHP workers; ``auto``
+  finds no bucket and sends at most 2 requests at once;
+- **cloud**: the standard leaky bucket (50 requests, draining 2/s) and ``time.operating`` in
+  every answer; ``auto`` finds the bucket and sends up to 4 requests at once.
+
+On each, the client upserts N new rows, then the same N again (nothing changes). A pass's floor
+is the fake's own: per-row cost × N / the requests at once; the ratio floor / measured says how
+close the client comes (1.0: nothing lost to HTTP, JSON or waiting). Under the cloud bucket the
+figure is also compared with 100 rows/s, the ceiling of single upserts in 50-command batches
+(2 requests/s × 50).
+
+    python bench/bitrix_throughput.py --quick      # N=3,000, under a minute
+    python bench/bitrix_throughput.py              # N=10,000
 
 The last line holds the figures as key=value pairs.
 """
@@ -17,8 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
-import math
 import subprocess
 import sys
 import time
@@ -31,43 +38,73 @@ sys.path.insert(0, str(ROOT))
 
 import structlog  # noqa: E402
 
-from bitrix_client import BitrixClient, RateLimit  # noqa: E402
+from bitrix_client import BitrixClient, UpsertResult  # noqa: E402
+from bitrix_client.fake import RowCost  # noqa: E402
 
-STANDARD = RateLimit(burst=50, per_second=2.0)
+COST = RowCost()
+#: Single upserts, 50 a batch, at the standard bucket's 2 requests/s.
+BATCHED_CEILING = 100.0
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    profile: str
+    workers: int
+    concurrency: int  # what auto allows at once there
+
+
+SITES = (
+    Site("boxed", "off", workers=4, concurrency=2),
+    Site("cloud", "standard", workers=0, concurrency=4),
+)
 
 
 @dataclass
-class Result:
-    name: str
-    seconds: float
+class Pass:
+    site: Site
+    kind: str  # "new" or "unchanged"
     rows: int
+    seconds: float
     requests: int
-    rejected_503: int
     errors: int
+    mode: str
 
-    def minimum(self, writes: int, reads: int) -> float:
-        needed = math.ceil(writes / 50) + math.ceil(reads / 2500)
-        return STANDARD.minimum_seconds(needed)
+    @property
+    def floor(self) -> float:
+        per_row = COST.added if self.kind == "new" else COST.unchanged
+        return per_row * self.rows / self.site.concurrency
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.floor / self.seconds if self.seconds > 0 else 0.0
 
 
 class FakeProcess:
-    def __init__(self, read_rows: int) -> None:
+    def __init__(self, site: Site) -> None:
+        command = [
+            sys.executable,
+            str(ROOT / "bench" / "_bitrix_server.py"),
+            "--profile",
+            site.profile,
+            "--read-rows",
+            "0",
+            "--row-cost",
+            "--workers",
+            str(site.workers),
+        ]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "_bitrix_server.py"),
-                "--read-rows",
-                str(read_rows),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
         )
         assert self.proc.stdout is not None
-        self.urls = self.proc.stdout.readline().split()
-        if len(self.urls) != 2:
+        urls = self.proc.stdout.readline().split()
+        if not urls:
             raise SystemExit("the fake did not start")
+        self.url = urls[0]
 
     def command(self, text: str) -> dict[str, Any]:
         assert self.proc.stdin is not None
@@ -83,66 +120,50 @@ class FakeProcess:
         self.proc.wait(timeout=30)
 
 
-def rows_for(prefix: str, count: int) -> list[dict[str, Any]]:
+def rows_for(count: int) -> list[dict[str, Any]]:
     return [
-        {"UF_XML_ID": f"{prefix}-{i:07d}", "UF_NAME": f"Контрагент {i}", "UF_AMOUNT": i * 2.5}
+        {"UF_XML_ID": f"row-{i:07d}", "UF_NAME": f"Контрагент {i}", "UF_AMOUNT": i * 2.5}
         for i in range(count)
     ]
 
 
-async def run_ours(url: str, writes: int, reads: int) -> Result:
-    async with BitrixClient.from_webhook(url, rate_limit="standard") as client:
-        started = time.perf_counter()
-        outcomes = await client.bridge.upsert_many(
-            "BenchWrite", ["UF_XML_ID"], rows_for("ours", writes)
-        )
-        errors = sum(isinstance(o, BaseException) for o in outcomes)
-        read = 0
-        async for _ in client.bridge.items("BenchRead", select=["ID", "UF_XML_ID"]):
-            read += 1
-        seconds = time.perf_counter() - started
-        stats = client.stats
-    return Result("b2bsync", seconds, writes + read, stats.requests, stats.rate_limited, errors)
+async def measure(site: Site, url: str, count: int) -> list[Pass]:
+    rows = rows_for(count)
+    out = []
+    async with BitrixClient.from_webhook(url) as client:  # rate_limit="auto", the default
+        await client.call("server.time")  # the first answer tells auto what the site is
+        await client.bridge.ensure_compatible()
+        for kind, wanted in (("new", "added"), ("unchanged", "unchanged")):
+            before = client.stats.requests
+            started = time.perf_counter()
+            outcomes = await client.bridge.upsert_many("BenchWrite", ["UF_XML_ID"], rows)
+            seconds = time.perf_counter() - started
+            errors = sum(not (isinstance(o, UpsertResult) and o.action == wanted) for o in outcomes)
+            requests = client.stats.requests - before
+            out.append(Pass(site, kind, count, seconds, requests, errors, client.limiter.mode))
+    return out
 
 
-def run_fast_bitrix24(url: str, writes: int, reads: int) -> Result:
-    from fast_bitrix24 import Bitrix
-
-    # its failed requests leave orphaned tasks; their tracebacks are not our figures
-    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    bitrix = Bitrix(url, verbose=False)
-    started = time.perf_counter()
-    errors = 0
-    try:
-        params = [
-            {"HLBLOCK": "BenchWrite", "KEY": ["UF_XML_ID"], "FIELDS": row}
-            for row in rows_for("fb24", writes)
-        ]
-        outcomes = bitrix.call("b2bsync.item.upsert", params)
-        errors += sum(1 for o in outcomes if not (isinstance(o, dict) and "ID" in o))
-        rows = bitrix.get_all("b2bsync.item.list", {"HLBLOCK": "BenchRead", "select": ["ID"]})
-        read = len(rows)
-    except Exception as exc:
-        print(f"fast_bitrix24 failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        errors += 1
-        read = 0
-    return Result("fast_bitrix24", time.perf_counter() - started, writes + read, 0, 0, errors)
-
-
-def report(result: Result, writes: int, reads: int) -> dict[str, float | int]:
-    minimum = result.minimum(writes, reads)
-    ratio = minimum / result.seconds if result.seconds > 0 else 0.0
-    rate = result.rows / result.seconds if result.seconds > 0 else 0.0
-    print(
-        f"{result.name:>14}: {result.seconds:7.1f} s  {rate:8.0f} rows/s  "
-        f"{result.requests:5d} requests  {result.rejected_503:3d} × 503  "
-        f"{result.errors} errors  min/measured {ratio:.2f} (bucket minimum {minimum:.1f} s)"
+def report(p: Pass) -> dict[str, float | int]:
+    vs = (
+        f"  {p.rows_per_s / BATCHED_CEILING:4.1f}× the batched 100 rows/s"
+        if p.site.name == "cloud"
+        else ""
     )
-    return {
-        "seconds": round(result.seconds, 2),
-        "rows_per_s": round(rate),
-        "ratio": round(ratio, 3),
+    print(
+        f"{p.site.name:>5} {p.kind:>9}: {p.seconds:6.2f} s  {p.rows_per_s:6.0f} rows/s  "
+        f"{p.requests:3d} requests  {p.errors} errors  auto→{p.mode}  "
+        f"floor {p.floor:5.2f} s ({p.site.concurrency} at once)  floor/measured {p.ratio:.2f}{vs}"
+    )
+    figures: dict[str, float | int] = {
+        f"{p.site.name}_{p.kind}_rows_per_s": round(p.rows_per_s),
+        f"{p.site.name}_{p.kind}_ratio": round(p.ratio, 3),
+        f"{p.site.name}_{p.kind}_requests": p.requests,
+        f"{p.site.name}_{p.kind}_errors": p.errors,
     }
+    if p.site.name == "cloud":
+        figures[f"cloud_{p.kind}_vs_batched"] = round(p.rows_per_s / BATCHED_CEILING, 2)
+    return figures
 
 
 def main() -> None:
@@ -151,45 +172,26 @@ def main() -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
-    parser.add_argument("--writes", type=int, help="rows to upsert (N)")
-    parser.add_argument("--reads", type=int, help="rows to list (M)")
-    parser.add_argument("--skip-fast-bitrix24", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="N=3,000 rows")
+    parser.add_argument("--rows", type=int, help="rows to upsert (N)")
     args = parser.parse_args()
-    writes = args.writes or (4_000 if args.quick else 10_000)
-    reads = args.reads or (20_000 if args.quick else 100_000)
-    print(f"N={writes} upserts, M={reads} rows listed, standard bucket (50, 2/s)")
-    fake = FakeProcess(reads)
-    try:
-        ours = asyncio.run(run_ours(fake.urls[0], writes, reads))
-        server = fake.command("stats")
-        ours.rejected_503 = max(ours.rejected_503, server["query_limit_sent"])
-        mine = report(ours, writes, reads)
-        figures: dict[str, Any] = {f"ours_{k}": v for k, v in mine.items()}
-        figures |= {
-            "ours_requests": ours.requests,
-            "ours_503": ours.rejected_503,
-            "ours_errors": ours.errors,
-        }
-        if not args.skip_fast_bitrix24:
-            fake.command("reset")
-            theirs = run_fast_bitrix24(fake.urls[1], writes, reads)
+    count = args.rows or (3_000 if args.quick else 10_000)
+    print(
+        f"N={count} rows; per-row cost {COST.added * 1000:.1f} ms new, "
+        f"{COST.unchanged * 1000:.1f} ms unchanged; rate profile auto"
+    )
+    figures: dict[str, Any] = {"rows": count}
+    for site in SITES:
+        fake = FakeProcess(site)
+        try:
+            passes = asyncio.run(measure(site, fake.url, count))
             server = fake.command("stats")
-            theirs.requests = server["http_requests"]
-            theirs.rejected_503 = server["query_limit_sent"]
-            other = report(theirs, writes, reads)
-            figures |= {f"fb24_{k}": v for k, v in other.items()}
-            figures |= {
-                "fb24_requests": theirs.requests,
-                "fb24_503": theirs.rejected_503,
-                "fb24_errors": theirs.errors,
-            }
-            if theirs.errors == 0 and ours.seconds:
-                figures["speedup"] = round(theirs.seconds / ours.seconds, 2)
-            else:
-                figures["speedup"] = "fast_bitrix24-failed"
-    finally:
-        fake.close()
+        finally:
+            fake.close()
+        for p in passes:
+            figures |= report(p)
+        figures[f"{site.name}_max_in_flight"] = server["max_in_flight"]
+        figures[f"{site.name}_503"] = server["query_limit_sent"]
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
 

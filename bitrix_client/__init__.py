@@ -38,13 +38,14 @@ from ._errors import (
 )
 from ._filters import build_filter
 from ._guard import is_write, write_guard
-from ._limiter import PROFILES, RateLimit, RateLimiter
+from ._limiter import BOXED_CONCURRENCY, PROFILES, Gate, ProcessingWatch, RateLimit, RateLimiter
 from ._retry import RetryPolicy, is_idempotent, is_read
 from ._sale import SYSTEM_STATUSES, SaleAPI, status_id_problem
 from ._types import BatchItem, Command, Response
 from ._wire import Ref, encode_command, encode_form, iso_datetime
 
 __all__ = [
+    "BOXED_CONCURRENCY",
     "PROFILES",
     "SUPPORTED_API",
     "SYSTEM_STATUSES",
@@ -59,6 +60,7 @@ __all__ = [
     "ClientStats",
     "Command",
     "FatalError",
+    "Gate",
     "InsufficientScopeError",
     "MethodNotFoundError",
     "NotFoundError",
@@ -66,6 +68,7 @@ __all__ = [
     "OAuthTokens",
     "OperationTimeLimitError",
     "OverloadError",
+    "ProcessingWatch",
     "ProtocolError",
     "RateLimit",
     "RateLimitedError",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._classify import classify_batch_entry
+from ._classify import build_error
 from ._errors import (
     BitrixError,
     BridgeIncompatibleError,
+    FatalError,
     MethodNotFoundError,
     NotFoundError,
     ProtocolError,
@@ -23,6 +25,13 @@ if TYPE_CHECKING:
 
 SUPPORTED_API = 1
 HlBlockRef = int | str
+#: Rows per ``b2bsync.item.upsert`` ``ROWS`` call (the bridge takes up to 1,000) …
+ROWS_PER_CALL = 500
+#: … and at most about this many bytes of JSON (files travel base64 inside the rows).
+BYTES_PER_CALL = 4_000_000
+#: A form-encoded body is cut by PHP's max_input_vars (1,000) without an error: stay below it.
+FORM_VARS_PER_CALL = 900
+UPSERT = "b2bsync.item.upsert"
 
 
 @dataclass(frozen=True)
@@ -35,33 +44,79 @@ def _upsert_result(result: Any) -> UpsertResult:
     return UpsertResult(id=int(result["ID"]), action=result["ACTION"])
 
 
-def row_outcomes(result: Any, expected: int) -> list[UpsertResult | BitrixError]:
-    """The answer of an ``item.upsert`` with ``ROWS``: per row, in order, the outcome or the
-    error the bridge reported for that row. A short or malformed answer (a bridge without
-    ``ROWS`` support) is a :class:`ProtocolError` for every row."""
+def row_outcomes(result: Any, expected: int) -> list[UpsertResult | BaseException]:
+    """The answer of an ``item.upsert`` with ``ROWS`` sent inside a caller's own batch: per row,
+    in order, the outcome or the error the bridge reported for that row. A short or malformed
+    answer (a bridge without ``ROWS`` support) is a :class:`ProtocolError` for every row."""
     answers = _rows(result) if isinstance(result, list | dict) else []
     if len(answers) != expected:
         error = ProtocolError(
-            f"b2bsync.item.upsert answered {len(answers)} outcomes for {expected} ROWS "
+            f"{UPSERT} answered {len(answers)} outcomes for {expected} ROWS "
             "(a bridge older than the upsert_rows feature?)",
-            method="b2bsync.item.upsert",
+            method=UPSERT,
         )
         return [error] * expected
-    out: list[UpsertResult | BitrixError] = []
-    for answer in answers:
-        if answer.get("ERROR"):
-            entry = {"error": answer["ERROR"], "error_description": answer.get("ERROR_DESCRIPTION")}
-            out.append(classify_batch_entry(entry, method="b2bsync.item.upsert"))
-        elif answer.get("ID") and answer.get("ACTION") in ("added", "updated", "unchanged"):
-            out.append(_upsert_result(answer))
-        else:
-            out.append(
-                ProtocolError(
-                    f"b2bsync.item.upsert: unexpected row outcome {answer!r}",
-                    method="b2bsync.item.upsert",
-                )
-            )
+    return [_row_outcome(answer) for answer in answers]
+
+
+def _row_outcome(outcome: Any) -> UpsertResult | BaseException:
+    """One row of a ``ROWS`` answer: ``{ID, ACTION}`` or ``{ERROR, ERROR_DESCRIPTION}``."""
+    if isinstance(outcome, Mapping) and "ERROR" in outcome:
+        description = outcome.get("ERROR_DESCRIPTION")
+        return build_error(
+            outcome["ERROR"],
+            description if isinstance(description, str) else "",
+            status=None,
+            method=UPSERT,
+        )
+    if isinstance(outcome, Mapping) and "ID" in outcome:
+        return _upsert_result(outcome)
+    return BitrixError(f"{UPSERT}: unexpected row outcome {outcome!r}", method=UPSERT)
+
+
+def _chunks(
+    rows: Sequence[Mapping[str, Any]], *, form: bool, per_call: int | None = None
+) -> list[tuple[int, int]]:
+    """``[start, end)`` of each call's rows: by count (at most ``per_call``, or
+    :data:`ROWS_PER_CALL`), by JSON size, and for a form body by the number of variables PHP
+    will parse."""
+    limit = min(per_call or ROWS_PER_CALL, ROWS_PER_CALL)
+    out: list[tuple[int, int]] = []
+    start = size = variables = 0
+    for index, row in enumerate(rows):
+        row_size = len(json.dumps(row, ensure_ascii=False, default=str))
+        row_vars = _variables(row)
+        full = index - start >= limit or size + row_size > BYTES_PER_CALL
+        if form and variables + row_vars > FORM_VARS_PER_CALL:
+            full = True
+        if index > start and full:
+            out.append((start, index))
+            start, size, variables = index, 0, 0
+        size += row_size
+        variables += row_vars
+    out.append((start, len(rows)))
     return out
+
+
+def _variables(value: Any) -> int:
+    if isinstance(value, Mapping):
+        return sum(_variables(v) for v in value.values()) or 1
+    if isinstance(value, list | tuple):
+        return sum(_variables(v) for v in value) or 1
+    return 1
+
+
+def _repeats_keys(
+    key: Sequence[str], rows: Sequence[Mapping[str, Any]], chunks: list[tuple[int, int]]
+) -> bool:
+    """Whether some key value occurs in two chunks (compared case-insensitively, as the site)."""
+    seen: dict[tuple[str, ...], int] = {}
+    for number, (start, end) in enumerate(chunks):
+        for row in rows[start:end]:
+            value = tuple(str(row.get(name, "")).casefold() for name in key)
+            if seen.setdefault(value, number) != number:
+                return True
+    return False
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:
@@ -98,6 +153,7 @@ def check_bridge_info(info: Any) -> dict[str, Any]:
 class BridgeAPI:
     def __init__(self, client: BitrixClient) -> None:
         self._client = client
+        self._features: frozenset[str] | None = None
 
     async def _call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
         return (await self._client.call(method, dict(params or {}))).result
@@ -113,7 +169,15 @@ class BridgeAPI:
             info = await self.info()
         except MethodNotFoundError as exc:
             raise bridge_not_installed() from exc
-        return check_bridge_info(info)
+        checked = check_bridge_info(info)
+        self._features = frozenset(str(f) for f in checked.get("FEATURES") or ())
+        return checked
+
+    async def features(self) -> frozenset[str]:
+        """The bridge's ``FEATURES`` (read once per client)."""
+        if self._features is None:
+            await self.ensure_compatible()
+        return self._features or frozenset()
 
     # HL-blocks ---------------------------------------------------------------------------
     async def hlblocks(self) -> list[dict[str, Any]]:
@@ -127,7 +191,15 @@ class BridgeAPI:
         except NotFoundError:
             return None
 
+    async def declare(self, names: Sequence[str]) -> list[str]:
+        """Declare the HL-blocks b2bsync will use (``b2bsync.hlblock.declare``): only a declared
+        block may be added, and an existing block that is not b2bsync's cannot be declared (an
+        administrator allows it on the module settings page). Answers every declared name."""
+        return [str(n) for n in await self._call("b2bsync.hlblock.declare", {"NAMES": list(names)})]
+
     async def hlblock_add(self, name: str, table_name: str, lang: Mapping[str, str]) -> int:
+        """A new HL-block; its name is declared first (the bridge adds declared blocks only)."""
+        await self.declare([name])
         return int(
             await self._call(
                 "b2bsync.hlblock.add", {"NAME": name, "TABLE_NAME": table_name, "LANG": dict(lang)}
@@ -224,12 +296,57 @@ class BridgeAPI:
     async def upsert_many(
         self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
     ) -> list[UpsertResult | BaseException]:
-        """Upsert every row, 50 per request; each row's outcome or error, in input order."""
-        items: list[BatchItem] = await self._client.batch(
-            Command(
-                "b2bsync.item.upsert", {"HLBLOCK": hlblock, "KEY": list(key), "FIELDS": dict(r)}
+        """Upsert every row; each row's outcome or error, in input order.
+
+        With a bridge that takes ``ROWS`` (1.1+), rows go in chunks of up to
+        :data:`ROWS_PER_CALL` (smaller when they are large), one request each, as many at once
+        as the client's limiter allows — a request carries hundreds of rows, so writes run at the
+        site's own speed instead of the cloud bucket's request rate. A key repeated across chunks
+        would race with itself, so such input is sent one chunk at a time. An older bridge gets
+        single upserts, 50 per ``batch``.
+        """
+        if not rows:
+            return []
+        if "upsert_rows" not in await self.features():
+            return await self._upsert_batched(hlblock, key, rows)
+        form = self._client.body == "form"
+        chunks = _chunks(rows, form=form)
+        limiter = self._client.limiter
+        lanes = limiter.in_flight.limit
+        if len(chunks) > 1 and len(chunks) % lanes:
+            # as many chunks as a whole number of rounds of requests at once, evenly sized: six
+            # chunks on four lanes would leave two lanes idle for the second round. Only while
+            # the bucket has room for them all: once it is empty, every extra request costs
+            # half a second of its drain, and fewer, larger requests go faster
+            rounds = -(-len(chunks) // lanes)
+            even = _chunks(rows, form=form, per_call=-(-len(rows) // (rounds * lanes)))
+            if len(even) <= limiter.spare():
+                chunks = even
+        base = {"HLBLOCK": hlblock, "KEY": list(key)}
+        if _repeats_keys(key, rows, chunks):
+            answers = [await self._upsert_chunk(base, rows[a:b]) for a, b in chunks]
+        else:
+            answers = await asyncio.gather(
+                *(self._upsert_chunk(base, rows[a:b]) for a, b in chunks)
             )
-            for r in rows
+        return [outcome for answer in answers for outcome in answer]
+
+    async def _upsert_chunk(
+        self, base: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]
+    ) -> list[UpsertResult | BaseException]:
+        try:
+            result = await self._call(UPSERT, {**base, "ROWS": [dict(r) for r in rows]})
+        except FatalError:
+            raise
+        except BitrixError as exc:
+            return [exc] * len(rows)
+        return row_outcomes(result, len(rows))
+
+    async def _upsert_batched(
+        self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> list[UpsertResult | BaseException]:
+        items: list[BatchItem] = await self._client.batch(
+            Command(UPSERT, {"HLBLOCK": hlblock, "KEY": list(key), "FIELDS": dict(r)}) for r in rows
         )
         out: list[UpsertResult | BaseException] = []
         for item in items:
@@ -238,16 +355,6 @@ class BridgeAPI:
             except Exception as exc:
                 out.append(exc)
         return out
-
-    async def upsert_rows(
-        self, hlblock: HlBlockRef, key: Sequence[str], rows: Sequence[Mapping[str, Any]]
-    ) -> list[UpsertResult | BitrixError]:
-        """Upsert many rows in one call (``ROWS``, up to 500); each row's outcome in order."""
-        result = await self._call(
-            "b2bsync.item.upsert",
-            {"HLBLOCK": hlblock, "KEY": list(key), "ROWS": [dict(r) for r in rows]},
-        )
-        return row_outcomes(result, len(rows))
 
     # users and mail ----------------------------------------------------------------------
     async def recipients(self, user_ids: Sequence[int]) -> list[dict[str, Any]]:

@@ -57,6 +57,10 @@ _BY_CODE: dict[str, type[BitrixError]] = {
     "ERROR_ARGUMENT": RejectedError,
     "ERROR_CORE": RejectedError,
     "ERROR_VALIDATION": RejectedError,
+    # the bridge's least privilege: the webhook's user, the block, the group or the mail event is
+    # not b2bsync's to use (fix the module settings); an unsafe template is rejected input
+    "ERROR_ACCESS_DENIED": AccessDeniedError,
+    "ERROR_TEMPLATE_UNSAFE": RejectedError,
 }
 
 _BY_STATUS: dict[int, type[BitrixError]] = {

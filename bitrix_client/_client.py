@@ -23,7 +23,7 @@ from ._errors import (
     WriteOutcomeUnknownError,
 )
 from ._guard import check_write
-from ._limiter import PROFILES, RateLimit, RateLimiter
+from ._limiter import BOXED_CONCURRENCY, PROFILES, RateLimit, RateLimiter
 from ._paging import iterate_keyset, iterate_offset
 from ._retry import RetryPolicy, is_idempotent
 from ._types import BatchItem, Command, Response
@@ -72,17 +72,24 @@ class BitrixClient:
         auth: Auth,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
-        rate_limit: RateLimit | str | None = "standard",
+        rate_limit: RateLimit | str | None = "auto",
         limiter: RateLimiter | None = None,
         max_concurrency: int = 4,
+        boxed_concurrency: int = BOXED_CONCURRENCY,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
         body: Literal["json", "form"] = "json",
         verify: bool = True,
     ) -> None:
         self.auth = auth
-        limit = PROFILES[rate_limit] if isinstance(rate_limit, str) else rate_limit
-        self.limiter = limiter or RateLimiter(limit, max_concurrency=max_concurrency)
+        if limiter is None and rate_limit == "auto":
+            limiter = RateLimiter.auto(
+                max_concurrency=max_concurrency, boxed_concurrency=boxed_concurrency
+            )
+        elif limiter is None:
+            limit = PROFILES[rate_limit] if isinstance(rate_limit, str) else rate_limit
+            limiter = RateLimiter(limit, max_concurrency=max_concurrency)
+        self.limiter = limiter
         self.retry = retry or RetryPolicy()
         self.body = body
         self.stats = ClientStats()
@@ -213,11 +220,13 @@ class BitrixClient:
         log.debug(
             "bitrix.request", method=method, status=answer.status_code, duration_ms=duration_ms
         )
+        timing = body.get("time") if isinstance(body.get("time"), dict) else None
+        self.limiter.observe(method, timing, _work_units(method, params))
         return Response(
             result=body["result"],
             total=_as_int(body.get("total")),
             next=_as_int(body.get("next")),
-            time=body.get("time") if isinstance(body.get("time"), dict) else None,
+            time=timing,
         )
 
     def _transport_error(
@@ -288,6 +297,16 @@ class BitrixClient:
         self, method: str, params: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> list[dict[str, Any]]:
         return [row async for row in self.iterate(method, params, **kwargs)]
+
+
+def _work_units(method: str, params: Mapping[str, Any]) -> int:
+    """How much work a request asks of the site: the rows of an upsert chunk, the commands of a
+    batch, else one (the ``auto`` limiter compares ``time.processing`` per unit)."""
+    if method.lower() == "batch":
+        commands = params.get("cmd")
+        return len(commands) if isinstance(commands, Mapping | list) else 1
+    rows = params.get("ROWS")
+    return len(rows) if isinstance(rows, list) and rows else 1
 
 
 def extract_rows(result: Any, items_key: str | None) -> Sequence[dict[str, Any]]:

@@ -2,8 +2,9 @@
 
 Steps run in waves: a step joins the first wave after every step it depends on. All commands of
 a wave go in one ``batch`` (the client splits it by 50), so an empty site is migrated in a handful
-of requests: blocks, statuses, groups and mail types; then fields, status names, properties and
-templates; then indexes. A failed step's dependants are skipped, never sent. IDs created by one
+of requests: the blocks' declaration (first, so it runs before the blocks in the same batch),
+blocks, statuses, groups and mail types; then fields, status names, properties and templates;
+then indexes. A failed step's dependants are skipped, never sent. IDs created by one
 wave (a new block, a new property group) are filled into the next wave's commands.
 """
 
@@ -25,6 +26,7 @@ from ._steps import (
     AddPropertyGroup,
     AddStatus,
     AddStatusLang,
+    DeclareBlocks,
     EnsureIndex,
     EnsureMailTemplate,
     EnsureMailType,
@@ -125,6 +127,8 @@ class _Ids:
 
 def _commands(step: Step, ids: _Ids) -> list[Command]:
     match step:
+        case DeclareBlocks():
+            return [Command("b2bsync.hlblock.declare", {"NAMES": list(step.names)})]
         case AddBlock():
             params: Mapping[str, Any] = {
                 "NAME": step.name,
@@ -197,6 +201,8 @@ def _status_lang(step: AddStatusLang | ReplaceStatusLang) -> dict[str, Any]:
 def _record(step: Step, result: Any, ids: _Ids) -> str:
     """Keep the ID a step created; the detail line for the report."""
     match step:
+        case DeclareBlocks():
+            return f"{len(step.names)} declared"
         case AddBlock() | AddField():
             ids.by_key[step.key] = int(result)
             return f"ID {int(result)}"

@@ -173,6 +173,13 @@ class LiveState:
     #: the bridge cannot store options (an older module).
     module_options: Mapping[str, Any] | None = None
 
+    #: The HL-blocks the bridge lets b2bsync use (``b2bsync.info`` ``ACCESS.HLBLOCKS``: declared
+    #: or allowed on the module settings page); ``None`` for a bridge without access control.
+    usable_blocks: tuple[str, ...] | None = None
+
+    def may_use(self, block_name: str) -> bool:
+        return self.usable_blocks is None or block_name in self.usable_blocks
+
     @property
     def active_languages(self) -> tuple[str, ...]:
         return tuple(lang.lid for lang in self.languages if lang.active)
@@ -420,7 +427,8 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         mail_types += [_mail_type(r) for r in _rows(_unwrap(items[f"mt{i}"]))]
         templates += [parse_template(r) for r in _rows(_unwrap(items[f"tpl{i}"]))]
 
-    blocks = await _read_blocks(client, desired, _rows(_unwrap(items["blocks"])))
+    usable = _usable_blocks(info)
+    blocks = await _read_blocks(client, desired, _rows(_unwrap(items["blocks"])), usable)
     live = LiveState(
         site_id=site_id,
         languages=languages,
@@ -433,6 +441,7 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         mail_types=tuple(mail_types),
         mail_templates=tuple(templates),
         module_options=_module_options(info, [items[f"opt{i}"] for i in range(len(options))]),
+        usable_blocks=usable,
     )
     log.debug(
         "schema.live.read",
@@ -456,10 +465,21 @@ def _module_options(info: Mapping[str, Any], items: list[BatchItem]) -> Mapping[
     return frozen_map(out)
 
 
+def _usable_blocks(info: Mapping[str, Any]) -> tuple[str, ...] | None:
+    access = info.get("ACCESS")
+    if not isinstance(access, Mapping):
+        return None  # a bridge before 1.1: every block is open
+    return tuple(str(name) for name in _list(access.get("HLBLOCKS")))
+
+
 async def _read_blocks(
-    client: BitrixClient, desired: Desired, rows: list[dict[str, Any]]
+    client: BitrixClient,
+    desired: Desired,
+    rows: list[dict[str, Any]],
+    usable: tuple[str, ...] | None,
 ) -> tuple[LiveBlock, ...]:
-    ours = {b.name for b in desired.blocks}
+    """Every block; fields and indexes of b2bsync's own that the bridge lets it read."""
+    ours = {b.name for b in desired.blocks if usable is None or b.name in usable}
     wanted = [r for r in rows if str(r.get("NAME", "")) in ours]
     commands: list[Command] = []
     for i, row in enumerate(wanted):

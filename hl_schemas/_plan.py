@@ -35,6 +35,7 @@ from ._steps import (
     AddPropertyGroup,
     AddStatus,
     AddStatusLang,
+    DeclareBlocks,
     Drift,
     EnsureIndex,
     EnsureMailTemplate,
@@ -174,11 +175,31 @@ def _describe_index(fields: tuple[str, ...], unique: bool) -> str:
     return ("UNIQUE " if unique else "") + f"({', '.join(fields)})"
 
 
+DECLARE_KEY = "declare_hlblocks"
+
+
 def _plan_blocks(desired: Desired, live: LiveState, steps: list[Step], drift: list[Drift]) -> None:
     by_name = {b.name: b for b in live.blocks}
     by_table = {b.table: b for b in live.blocks}
+    undeclared = [
+        b.name
+        for b in desired.blocks
+        if not live.may_use(b.name) and b.name not in by_name and b.table not in by_table
+    ]
+    if undeclared:
+        steps.append(DeclareBlocks(key=DECLARE_KEY, names=tuple(undeclared)))
     for block in desired.blocks:
         lb = by_name.get(block.name)
+        if lb is not None and not live.may_use(block.name):
+            drift.append(
+                Drift(
+                    "hlblock_access",
+                    block.name,
+                    f"exists (ID {lb.id}) but the bridge does not let b2bsync use it: tick it "
+                    "on the module settings page (Access tab), then run apply again",
+                )
+            )
+            continue
         if lb is None:
             other = by_table.get(block.table)
             if other is not None:
@@ -206,6 +227,8 @@ def _plan_blocks(desired: Desired, live: LiveState, steps: list[Step], drift: li
 
 def _plan_new_block(desired: Desired, block: Block, steps: list[Step]) -> None:
     block_key = f"hlblock:{block.name}"
+    # no "after" on the declaration: it is the plan's first step, so it runs first in the same
+    # batch (the server runs a batch's commands in order), and a refused one fails the adds
     steps.append(
         AddBlock(
             key=block_key,

@@ -46,6 +46,20 @@ class Step:
 
 
 @dataclass(frozen=True)
+class DeclareBlocks(Step):
+    """``b2bsync.hlblock.declare``: the bridge adds and serves declared HL-blocks only."""
+
+    kind: ClassVar[str] = "declare_hlblocks"
+    names: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"+ declare hlblocks {', '.join(self.names)} (the bridge serves declared blocks)"
+
+    def payload(self) -> dict[str, Any]:
+        return {"names": self.names}
+
+
+@dataclass(frozen=True)
 class AddBlock(Step):
     kind: ClassVar[str] = "add_hlblock"
     name: str = ""

@@ -296,11 +296,8 @@ class World:
         return sorted(self.onec.data.documents_of(self.guids[index]), key=lambda d: d.guid)
 
     def rows(self, block: str) -> list[dict[str, Any]]:
-        """The fake site's rows of an HL-block (internal values), by ID."""
-        found = self.site.bridge.block_by_name(block)
-        if found is None:
-            return []
-        return [dict(found.rows[i]) for i in sorted(found.rows)]
+        """The fake site's rows of an HL-block (internal values: empty is ``None``), by ID."""
+        return self.site.hl_rows(block)
 
     def row(self, block: str, **match: Any) -> dict[str, Any] | None:
         return next(

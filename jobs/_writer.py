@@ -1,6 +1,11 @@
 """Upserting a chunk of records and recording the outcome in the store.
 
-Per row of the batch answer: confirmed → ``remember`` (hash, Bitrix ID) and ``clear_quarantine``;
+The rows go to ``BridgeAPI.upsert_many``: with bridge 1.1 that is ``b2bsync.item.upsert`` with
+``ROWS``, hundreds of rows a request (so writes run at the site's speed, not at the cloud
+bucket's request rate), with an older bridge 50 single upserts a ``batch``. Writers hand over up
+to :data:`WRITE_ROWS` rows at a time.
+
+Per row of the answer: confirmed → ``remember`` (hash, Bitrix ID) and ``clear_quarantine``;
 rejected input (a skippable error) → ``quarantine`` with the one-line reason; a transient failure
 (retries exhausted, answer lost) → the row's scope is reported failed so its cursor is not
 advanced; a fatal error → the confirmed rows are still remembered, then the job stops.
@@ -23,6 +28,9 @@ from ._ports import JobResult, Known
 from ._values import one_line
 
 log = structlog.get_logger()
+
+#: Rows a job gives :func:`upsert_rows` at once (it sends them in requests of up to 500).
+WRITE_ROWS = 500
 
 
 @dataclass

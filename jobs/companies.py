@@ -47,13 +47,12 @@ from ._ports import JobResult, Known
 from ._retry import RetryPlan
 from ._streams import closing
 from ._values import datetime_text, one_line, to_int
-from ._writer import Row, upsert_rows
+from ._writer import WRITE_ROWS, Row, upsert_rows
 
 log = structlog.get_logger()
 
 FEED = "companies"
 KEY = ("UF_XML_ID",)
-CHUNK = 50
 
 
 def company_fields(party: Counterparty, now: datetime) -> dict[str, Any]:
@@ -113,7 +112,7 @@ class _Run:
             async with closing(onec.counterparties(changed_since=since)) as stream:
                 async for item in stream:
                     self._take(item)
-                    if len(self.pending) >= CHUNK:
+                    if len(self.pending) >= WRITE_ROWS:
                         await self._flush()
                         if self.ctx.stop.is_set():
                             self.result.stopped = True
@@ -251,7 +250,7 @@ class _Run:
             fresh = [k for k in already if not (k.key in known and known[k.key].deleted)]
             if fresh:
                 self.store.remember(FEED, fresh)
-        for part in chunks(rows, CHUNK):
+        for part in chunks(rows, WRITE_ROWS):
             written = await upsert_rows(
                 self.ctx, self.result, feed=FEED, block=COMPANIES, key=KEY, rows=list(part)
             )

@@ -23,10 +23,11 @@
 
 ``config.company`` (a GUID or a Bitrix company ID) reads that company only, per company.
 
-**Writing.** Rows are upserted on ``UF_XML_ID`` in batches of 50 (fewer when attached files
-make the request large). Fields sent: ``UF_XML_ID``, ``UF_COMPANY_ID``, ``UF_DOC_TYPE`` (the
-LIST item ID of ``invoice``/``waybill``/…), ``UF_NUMBER`` (padding stripped), ``UF_DATE`` (in the
-site's zone), ``UF_AMOUNT``, ``UF_CURRENCY``, ``UF_ORDER_ID`` (1C's order reference: an order ID,
+**Writing.** Rows are upserted on ``UF_XML_ID``, a group of up to 1,000 at a time, in requests
+of up to 500 rows (bridge ``ROWS``; fewer when attached files make the request large). Fields
+sent: ``UF_XML_ID``, ``UF_COMPANY_ID``, ``UF_DOC_TYPE`` (the LIST item ID of
+``invoice``/``waybill``/…), ``UF_NUMBER`` (padding stripped), ``UF_DATE`` (in the site's zone),
+``UF_AMOUNT``, ``UF_CURRENCY``, ``UF_ORDER_ID`` (1C's order reference: an order ID,
 or the GUID found in an order's ``id1c``/``xmlId``), ``UF_DELETED``, ``UF_HASH``,
 ``UF_SYNCED_AT`` and, by ``config.file_mode``:
 
@@ -108,7 +109,8 @@ CHUNK = 50
 #: Rows are written in groups of this many batches, so the order references of a whole group
 #: are resolved with one request (and a company's rows still never wait long for a checkpoint).
 GROUP = CHUNK * 20
-#: Base64 carried per batch request before it is sent early (attach mode).
+#: Base64 held for writing before the rows are sent early (attach mode); upsert_many also keeps
+#: each request under its own size limit.
 PAYLOAD_LIMIT = 4 * 1024 * 1024
 UNKNOWN = "unknown counterparty "
 NOTE_LIMIT = 100
@@ -583,7 +585,7 @@ class _Run:
                 raise JobFailed(f"writing the file of {prepared.doc.guid}: {exc}") from exc
             rows.append(row)
             payload += size
-            if len(rows) >= CHUNK or payload >= PAYLOAD_LIMIT:
+            if len(rows) >= GROUP or payload >= PAYLOAD_LIMIT:
                 _merge(total, await self._upsert(rows))
                 rows, payload = [], 0
         _merge(total, await self._upsert(rows))

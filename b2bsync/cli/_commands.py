@@ -8,6 +8,7 @@ from functools import cache
 @cache
 def register_commands() -> None:
     from . import (  # noqa: F401  (each module registers its commands)
+        _bridge,
         _doctor,
         _onec,
         _orders,

@@ -7,6 +7,7 @@ from ._urls import refuse_plain_http
 
 
 class RateLimitProfile(StrEnum):
+    auto = "auto"
     off = "off"
     standard = "standard"
     enterprise = "enterprise"
@@ -32,10 +33,21 @@ class BitrixSettings(BaseModel):
     token_file: str | None = Field(
         default=None, description="File where the rotated OAuth refresh token is persisted"
     )
-    rate_limit: RateLimitProfile = RateLimitProfile.standard
+    rate_limit: RateLimitProfile = Field(
+        default=RateLimitProfile.auto,
+        description="auto: the cloud's bucket when the site's answers carry time.operating, "
+        "else none and boxed_concurrency requests at once",
+    )
     rate_limit_burst: int = Field(default=50, ge=1, description="Bucket size (custom profile)")
     rate_limit_per_second: float = Field(default=2.0, gt=0, description="Drain rate (custom)")
     max_concurrency: int = Field(default=4, ge=1, le=64)
+    boxed_concurrency: int = Field(
+        default=2,
+        ge=1,
+        le=16,
+        description="auto on a site without a REST limit: requests at once (its PHP workers "
+        "serve the storefront too)",
+    )
     timeout: float = Field(default=30.0, gt=0, description="Seconds per HTTP request")
     max_retries: int = Field(default=5, ge=0, le=20)
     verify_tls: bool = True

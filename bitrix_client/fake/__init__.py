@@ -10,7 +10,7 @@ from ._auth import OAuthApp, OAuthToken
 from ._clock import ManualClock
 from ._decode import parse_str
 from ._faults import Fault, Faults
-from ._limits import ENTERPRISE, STANDARD, BucketProfile, Limits
+from ._limits import ENTERPRISE, STANDARD, BucketProfile, Limits, RowCost
 from ._server import LoopbackServer, serve, serve_sync
 from ._site import FakeSite, FakeUser, Language, Webhook
 from ._stats import FakeStats
@@ -36,6 +36,7 @@ __all__ = [
     "MethodRegistry",
     "OAuthApp",
     "OAuthToken",
+    "RowCost",
     "Webhook",
     "create_app",
     "parse_str",

@@ -9,8 +9,9 @@ the answer is a page (the core then adds ``next``/``total`` as the real server d
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ class CallContext:
     ``{"filter": {">id": "5"}, "select": ["id"]}``. PHP arrays whose keys are ``0..n-1`` arrive
     as lists, others as dicts with *string* keys. Form values are strings; JSON keeps its types.
     ``method`` is the registered spelling. ``auth_type`` is ``"webhook"`` or ``"oauth"``;
-    ``methods`` is the registry in force (for introspection methods).
+    ``methods`` is the registry in force (for introspection methods). A handler books the rows
+    it wrote with :meth:`charge` (``"added"``, ``"updated"``, ``"unchanged"``): a fake with a
+    per-row cost (:class:`~._limits.RowCost`) answers as slowly as a real site would.
     """
 
     site: FakeSite
@@ -63,6 +66,10 @@ class CallContext:
     auth_type: str = "webhook"
     client_id: str | None = None
     methods: MethodRegistry | None = None
+    work: Counter[str] = field(default_factory=Counter)
+
+    def charge(self, kind: str, rows: int = 1) -> None:
+        self.work[kind] += rows
 
 
 Handler = Callable[[CallContext], Any]

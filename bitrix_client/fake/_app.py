@@ -1,9 +1,11 @@
 """The fake site's HTTP face: a raw ASGI app serving ``/rest/…`` and ``/oauth/token/``.
 
-Request pipeline: decode params (query + body, PHP rules) → fault draw → authenticate → leaky
-bucket → dispatch (lookup, scope, auth type, operating budget, handler; ``batch`` fans out) →
-the module's wake-up pings the writes queued (:attr:`FakeBitrixApp.pinger`) → envelope (JSON
-or ``.xml``) → late faults (answer lost after the write was applied).
+Request pipeline: decode params (query + body, PHP rules) → fault draw → a PHP worker (at most
+``limits.workers`` at once) → authenticate → leaky bucket → dispatch (lookup, scope, auth type,
+operating budget, handler; ``batch`` fans out) → the simulated processing time waited out (with
+``limits.row_cost``) → the module's wake-up pings the writes queued
+(:attr:`FakeBitrixApp.pinger`) → envelope (JSON or ``.xml``) → late faults (answer lost after the
+write was applied).
 
 In-process (``httpx.ASGITransport``) a timeout or dropped connection is raised from the app as
 ``httpx.ReadTimeout`` / ``httpx.RemoteProtocolError``: the transport re-raises app exceptions, so
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -97,6 +100,7 @@ class FakeBitrixApp:
         #: process); see :mod:`._bridge_pings`.
         self.pinger = Pinger()
         self._sleep = sleep
+        self._workers: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._base = CORE_METHODS.merged(*registries)
         self._bridge = bridge_registry
         self._with_bridge = self._base.merged(bridge_registry) if bridge_registry else self._base
@@ -144,7 +148,7 @@ class FakeBitrixApp:
             if early is not None or fault in (Fault.TIMEOUT_BEFORE, Fault.DROP_BEFORE):
                 return early
         self._observe(route, params, "before")
-        response = self._answer(route, params, token)
+        response = await self._in_worker(route, params, token)
         self._observe(route, params, "after")
         await self.pinger.flush(self.site)
         if fault is not None and fault.after_processing:
@@ -157,19 +161,50 @@ class FakeBitrixApp:
             for observer in self.observers:
                 observer(route.method, params, moment)
 
-    def _answer(self, route: _Route | None, params: PhpArray, token: str | None) -> _Response:
+    async def _in_worker(
+        self, route: _Route | None, params: PhpArray, token: str | None
+    ) -> _Response:
+        """Answer in one of the site's PHP workers, as slowly as its per-row cost says."""
+        limits = self.limits
+        gate = self._worker_gate() if limits.workers else None
+        if gate is not None:
+            await gate.acquire()
+        self.stats.enter()
+        try:
+            started = time.perf_counter()
+            response, processing = self._answer(route, params, token)
+            if limits.row_cost is not None:
+                remaining = processing - (time.perf_counter() - started)
+                if remaining > 0:
+                    await self._sleep(remaining)
+            return response
+        finally:
+            self.stats.leave()
+            if gate is not None:
+                gate.release()
+
+    def _worker_gate(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._workers is None or self._workers[0] is not loop:
+            self._workers = (loop, asyncio.Semaphore(self.limits.workers or 1))
+        return self._workers[1]
+
+    def _answer(
+        self, route: _Route | None, params: PhpArray, token: str | None
+    ) -> tuple[_Response, float]:
         now = self.site.timestamp()
         if route is None:
-            return _error(FakeRestError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404), False)
+            error = FakeRestError("ERROR_METHOD_NOT_FOUND", "Method not found!", 404)
+            return _error(error, False), 0.0
         try:
             principal = authenticate(self.site, webhook=route.webhook, token=token, now=now)
         except FakeRestError as exc:
-            return _error(exc, route.xml)
+            return _error(exc, route.xml), 0.0
         if not self.limiter.admit(principal.client_key, now):
             self.stats.query_limit_sent += 1
-            return _error(_query_limit(), route.xml)
+            return _error(_query_limit(), route.xml), 0.0
         outcome = self.dispatcher.call(principal, route.method, params, start=now)
-        return self._envelope(outcome, route.xml)
+        return self._envelope(outcome, route.xml), outcome.processing
 
     def _envelope(self, outcome: Outcome, xml: bool) -> _Response:
         if outcome.error is not None:

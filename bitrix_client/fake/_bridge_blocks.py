@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._api import CallContext, MethodRegistry
+from ._bridge_access import check_new_block, declare
 from ._bridge_params import (
     ERROR_ARGUMENT,
     ERROR_HLBLOCK_EXISTS,
@@ -18,6 +19,7 @@ from ._bridge_params import (
     flag,
     lang_map,
     resolve_block_id,
+    usable,
     yn,
 )
 from ._bridge_query import parse_query, run_query
@@ -47,7 +49,7 @@ def _block(state: BridgeState, params: Params) -> HlBlock:
         raise fail(ERROR_ARGUMENT, "ID or NAME is required")
     if found is None:
         raise fail(ERROR_NOT_FOUND, "HL-block not found")
-    return found
+    return usable(state, found)
 
 
 @BLOCK_METHODS.add("b2bsync.hlblock.list", SCOPE)
@@ -71,6 +73,7 @@ def hlblock_add(ctx: CallContext) -> int:
     check_block_name(name)
     check_table_name(table_name)
     lang = lang_map(params.get("LANG"), "LANG") if params.has("LANG") else {}
+    check_new_block(state, name)
     if state.block_by_name(name) is not None:
         raise fail(ERROR_HLBLOCK_EXISTS, f"an HL-block named {name} exists")
     if state.block_by_table(table_name) is not None or table_name in state.existing_tables:
@@ -87,12 +90,24 @@ def hlblock_update(ctx: CallContext) -> bool:
     block = ctx.site.bridge.blocks.get(params.id())
     if block is None:
         raise fail(ERROR_NOT_FOUND, "HL-block not found")
+    usable(ctx.site.bridge, block)
     for key, current in (("NAME", block.name), ("TABLE_NAME", block.table_name)):
         if params.has(key) and params.get(key) != current:
             raise fail(ERROR_ARGUMENT, f"{key} cannot be changed")
     if params.has("LANG"):
         block.lang.update(lang_map(params.get("LANG"), "LANG"))
     return True
+
+
+@BLOCK_METHODS.add("b2bsync.hlblock.declare", SCOPE)
+def hlblock_declare(ctx: CallContext) -> list[str]:
+    """The blocks b2bsync will use (``schema apply`` declares its own before it adds them)."""
+    raw = Params(ctx.params).get("NAMES")
+    if not isinstance(raw, list) or not raw or not all(isinstance(n, str) for n in raw):
+        raise fail(ERROR_ARGUMENT, "NAMES must list HL-block names")
+    for name in raw:
+        check_block_name(name)
+    return declare(ctx.site.bridge, raw)
 
 
 @BLOCK_METHODS.add("b2bsync.hlblock.index.list", SCOPE)

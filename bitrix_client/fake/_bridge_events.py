@@ -1,10 +1,13 @@
 """The bridge's ``OnSaleStatusOrderChange`` handler: a row in ``b2b_order_events`` per change.
 
-``sale.order.update`` calls :func:`record_status_change` whenever it changes an order's status,
-as the sale module fires the event on a real site; tests call it for changes made elsewhere (the
-admin panel, agents, the 1C exchange). Like the PHP handler
-(``bridge/b2bsync.bridge/lib/orderevents.php``) it does nothing while the block does not exist,
-writes only the fields the block has, and never fails the order's save.
+``sale.order.add`` (``null → N``: creating an order fires the event too) and ``sale.order.update``
+call :func:`record_status_change` whenever an order gets a status, as the sale module fires the
+event on a real site; tests call it for changes made elsewhere (the admin panel, agents, the 1C
+exchange). Like the PHP handler (``bridge/b2bsync.bridge/lib/orderevents.php``) it does nothing
+while the block does not exist, writes only the fields the block has, and never fails the
+order's save. The acting user is the session's (for REST, the webhook's user), or ``None`` when
+nobody is logged in — never the order's ``empStatusId``, which Bitrix updates only for a
+logged-in user and so still names the previous actor after an agent's change.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ EVENTS_TABLE = "b2b_order_events"
 
 
 def record_status_change(
-    site: FakeSite, order_id: int, old: str | None, new: str, user_id: int | None
+    site: FakeSite, order_id: int, old: str | None, new: str, session_user: int | None
 ) -> int | None:
-    """Write the event row; its ID, or ``None`` when the module or the events block is not there."""
+    """Write the event row; its ID, or ``None`` when the module or the events block is not there.
+
+    ``session_user`` is the logged-in user who made the change (``None`` for an agent)."""
     if not site.bridge_installed:
         return None
     state = site.bridge
@@ -32,7 +37,7 @@ def record_status_change(
         "UF_ORDER_ID": order_id,
         "UF_OLD_STATUS": old or None,
         "UF_NEW_STATUS": new,
-        "UF_USER_ID": user_id or None,
+        "UF_USER_ID": session_user or None,
         "UF_CREATED_AT": site.now().replace(microsecond=0),
     }
     values = {name: value for name, value in wanted.items() if name in known}

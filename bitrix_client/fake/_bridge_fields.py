@@ -20,10 +20,12 @@ from ._bridge_params import (
     lang_map,
     resolve_block_id,
     upper_keys,
+    usable,
     yn,
 )
 from ._bridge_query import parse_query, run_query
 from ._bridge_rules import check_field_name
+from ._bridge_settings import prepare_settings
 from ._bridge_state import BridgeState, EnumItem, UserField
 from ._bridge_values import FIELD_TYPES, BadValue, to_int
 
@@ -43,6 +45,8 @@ LABELS = (
     "HELP_MESSAGE",
 )
 FLAGS = ("MANDATORY", "SHOW_IN_LIST", "EDIT_IN_LIST", "IS_SEARCHABLE")
+#: Decimal places of a double added without SETTINGS.PRECISION (Bitrix itself would round to 0).
+DEFAULT_PRECISION = 2
 IMMUTABLE = ("FIELD_NAME", "USER_TYPE_ID", "MULTIPLE")
 _IGNORED = frozenset({"ID", "ENTITY_ID"})
 _KNOWN = frozenset(
@@ -80,6 +84,7 @@ def _field(state: BridgeState, params: Params) -> UserField:
     found = state.fields.get(params.id())
     if found is None:
         raise fail(ERROR_NOT_FOUND, "user field not found")
+    usable(state, state.blocks[found.hlblock_id])
     return found
 
 
@@ -114,6 +119,9 @@ def field_add(ctx: CallContext) -> int:
         raise fail(ERROR_FIELD_EXISTS, f"{block.name} already has {name}")
     multiple = flag(spec["MULTIPLE"], "MULTIPLE") if "MULTIPLE" in spec else False
     field = UserField(state.next_id("field"), block.id, name, kind, multiple=multiple)
+    field.settings = prepare_settings(
+        kind, {"PRECISION": DEFAULT_PRECISION} if kind == "double" else {}
+    )
     _apply(state, field, spec)
     state.fields[field.id] = field
     for row in block.rows.values():
@@ -156,7 +164,14 @@ def _apply(state: BridgeState, field: UserField, spec: dict[str, Any]) -> None:
     show_filter = spec.get("SHOW_FILTER", field.show_filter)
     if show_filter not in {"N", "I", "E", "S"}:
         raise fail(ERROR_ARGUMENT, "SHOW_FILTER must be N, I, E or S")
-    settings = as_object(spec["SETTINGS"], "SETTINGS") if "SETTINGS" in spec else field.settings
+    if "SETTINGS" in spec:
+        settings = dict(as_object(spec["SETTINGS"], "SETTINGS"))
+        if field.type == "double" and "PRECISION" not in settings:
+            # a double keeps a precision: without one the site rounds to whole numbers
+            settings["PRECISION"] = field.settings.get("PRECISION", DEFAULT_PRECISION)
+        settings = prepare_settings(field.type, settings)
+    else:
+        settings = field.settings
     labels = {key: lang_map(spec[key], key) for key in LABELS if key in spec}
     items = _items(state, field, spec["LIST"]) if "LIST" in spec else field.items
     field.mandatory = flags.get("MANDATORY", field.mandatory)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ._api import CallContext, MethodRegistry
+from ._bridge_access import access_info
 from ._bridge_params import SCOPE
 
 INFO_METHODS = MethodRegistry()
 
 #: The module version (``install/version.php``) and the contract's major version.
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 API = 1
 FEATURES = (
+    "access_control",
     "cabinet",
     "files",
     "link_info",
@@ -46,4 +48,5 @@ def info(ctx: CallContext) -> dict[str, Any]:
         "LANGUAGES": sorted(site.active_languages),
         "PERSON_TYPES": person_types,
         "FEATURES": list(FEATURES),
+        "ACCESS": access_info(site.bridge),
     }

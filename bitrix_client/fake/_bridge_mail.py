@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from ._api import CallContext, MethodRegistry
+from ._bridge_access import check_event, check_template, is_b2b_event
 from ._bridge_params import (
     ERROR_ARGUMENT,
     ERROR_NOT_FOUND,
@@ -44,8 +45,10 @@ def _site_id(site: FakeSite, lid: str) -> str:
 
 
 def _event_name(params: Params) -> str:
+    """EVENT_NAME: well-formed and a B2B_ event (the bridge touches no other)."""
     name = params.string("EVENT_NAME")
     check_event_name(name)
+    check_event(name)
     return name
 
 
@@ -66,7 +69,11 @@ def type_list(ctx: CallContext) -> list[dict[str, Any]]:
     params = Params(ctx.params)
     wanted = _event_name(params) if params.has("EVENT_NAME") else None
     rows = sorted(ctx.site.bridge.mail_types.values(), key=lambda t: t.id)
-    return [_type_answer(t) for t in rows if wanted is None or t.event_name == wanted]
+    return [
+        _type_answer(t)
+        for t in rows
+        if (wanted is None or t.event_name == wanted) and is_b2b_event(t.event_name)
+    ]
 
 
 @MAIL_METHODS.add("b2bsync.mail.type.ensure", SCOPE)
@@ -160,7 +167,11 @@ def template_list(ctx: CallContext) -> list[dict[str, Any]]:
     state = ctx.site.bridge
     wanted = _event_name(params) if params.has("EVENT_NAME") else None
     rows = sorted(state.mail_templates.values(), key=lambda t: t.id)
-    return [_template_answer(state, t) for t in rows if wanted in (None, t.event_name)]
+    return [
+        _template_answer(state, t)
+        for t in rows
+        if wanted in (None, t.event_name) and is_b2b_event(t.event_name)
+    ]
 
 
 @MAIL_METHODS.add("b2bsync.mail.template.ensure", SCOPE)
@@ -168,6 +179,7 @@ def template_ensure(ctx: CallContext) -> dict[str, Any]:
     params = Params(ctx.params)
     state = ctx.site.bridge
     desired = _desired_template(ctx.site, params)
+    check_template(content_of(desired))
     if not any(t.event_name == desired.event_name for t in state.mail_types.values()):
         raise fail(ERROR_NOT_FOUND, f"no mail event type {desired.event_name}")
     key = identity(desired.event_name, desired.sites, desired.language_id)

@@ -33,8 +33,11 @@ ERROR_UPSERT_KEY = "ERROR_UPSERT_KEY"
 ERROR_UPSERT_AMBIGUOUS = "ERROR_UPSERT_AMBIGUOUS"
 ERROR_USER_EXISTS = "ERROR_USER_EXISTS"
 ERROR_USER_ADD = "ERROR_USER_ADD"
+ERROR_BUSY = "ERROR_BUSY"
+ERROR_ACCESS_DENIED = "ERROR_ACCESS_DENIED"
+ERROR_TEMPLATE_UNSAFE = "ERROR_TEMPLATE_UNSAFE"
 
-_STATUS = {ERROR_NOT_FOUND: 404}
+_STATUS = {ERROR_NOT_FOUND: 404, ERROR_ACCESS_DENIED: 403, ERROR_BUSY: 503}
 _DIGITS = re.compile(r"[0-9]+")
 _LANGUAGE_ID = re.compile(r"[a-z]{2}")
 
@@ -145,7 +148,7 @@ def resolve_block(state: BridgeState, params: Params) -> HlBlock:
             found = state.block_by_name(raw)
             if found is None:
                 raise fail(ERROR_NOT_FOUND, f"HL-block {raw!r} not found")
-            return found
+            return usable(state, found)
         block_id = parse_positive_int(raw)
         if block_id is None:
             raise fail(ERROR_ARGUMENT, "HLBLOCK must be a block ID or NAME")
@@ -156,7 +159,7 @@ def resolve_block(state: BridgeState, params: Params) -> HlBlock:
     block = state.blocks.get(block_id)
     if block is None:
         raise fail(ERROR_NOT_FOUND, f"HL-block {block_id} not found")
-    return block
+    return usable(state, block)
 
 
 def resolve_block_id(state: BridgeState, params: Params) -> HlBlock:
@@ -166,5 +169,16 @@ def resolve_block_id(state: BridgeState, params: Params) -> HlBlock:
         block = state.blocks.get(block_id)
         if block is None:
             raise fail(ERROR_NOT_FOUND, f"HL-block {block_id} not found")
-        return block
+        return usable(state, block)
     return resolve_block(state, params)
+
+
+def usable(state: BridgeState, block: HlBlock) -> HlBlock:
+    """``block`` when b2bsync may use it: declared by b2bsync or allowed by an administrator."""
+    if block.name not in state.access.block_names():
+        raise fail(
+            ERROR_ACCESS_DENIED,
+            f"HL-block {block.name} is not b2bsync's: run `b2bsync schema apply` for its own "
+            "blocks, or allow this one on the module settings page",
+        )
+    return block

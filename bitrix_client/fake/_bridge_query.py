@@ -2,9 +2,13 @@
 
 Unlike ``sale.*`` (which drops unknown keys silently, see :mod:`._filters`), the bridge answers
 ``ERROR_ARGUMENT`` for an unknown field, operator or value, and its ``total`` past the end is the
-real count (``IRestService::setNavData``). Matching, sorting and 50-row cutting reuse the shared
-:mod:`._filters` and :mod:`._paging`. Rules: ``bridge/contract/README.md`` ("item.list"); the PHP
-twin is ``bridge/b2bsync.bridge/lib/core/listquery.php``.
+real count (the bridge counts itself where D7 would answer the offset). Rows hold the site's
+stored values, so a ``null`` condition is widened to them: ``""`` for a string (the shared
+:func:`~._filters._eq` already does that), ``0`` for an enumeration or file; a boolean is never
+NULL (``=null`` matches nothing, ``=0`` also a row older than the field, which holds NULL).
+Matching, sorting and 50-row cutting reuse the shared :mod:`._filters` and :mod:`._paging`.
+Rules: ``bridge/contract/README.md`` ("item.list"); the PHP twin is
+``bridge/b2bsync.bridge/lib/core/listquery.php``.
 """
 
 from __future__ import annotations
@@ -98,11 +102,30 @@ def _condition(op: Op, name: str, kind: str, value: object, tz: tzinfo) -> Condi
         return Condition(name, op, re.compile(re.escape(text), re.IGNORECASE | re.DOTALL))
     if op in {"in", "nin"} or (op in {"eq", "ne"} and isinstance(value, list)):
         values = as_list(value, f"filter {name}")
-        wanted = frozenset(_value(kind, item, tz) for item in values)
+        wanted = _stored_empties(kind, frozenset(_value(kind, item, tz) for item in values))
         return Condition(name, "in" if op in {"eq", "in"} else "nin", wanted)
     if op in {"gt", "ge", "lt", "le"} and value is None:
         raise fail(ERROR_ARGUMENT, f"filter: {name} needs a value to compare with")
-    return Condition(name, op, _value(kind, value, tz))
+    converted = _value(kind, value, tz)
+    if op in {"eq", "ne"} and (kind in _ZERO_EMPTY or kind == "boolean"):
+        wanted = _stored_empties(kind, frozenset({converted}))
+        if wanted != frozenset({converted}):
+            return Condition(name, "in" if op == "eq" else "nin", wanted)
+    return Condition(name, op, converted)
+
+
+_ZERO_EMPTY = frozenset({"enumeration", "file"})
+
+
+def _stored_empties(kind: str, wanted: frozenset[Any]) -> frozenset[Any]:
+    """The stored values a set of internal ones stands for: ``None`` also means 0 for an
+    enumeration or file; for a boolean 0 also means NULL and ``None`` means nothing."""
+    if kind in _ZERO_EMPTY and None in wanted:
+        return wanted | {0}
+    if kind == "boolean":
+        out = wanted - {None}
+        return out | {None} if 0 in out else out
+    return wanted
 
 
 def _value(kind: str, value: object, tz: tzinfo) -> Any:

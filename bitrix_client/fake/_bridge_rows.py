@@ -3,7 +3,12 @@ methods, the upsert and the order-event handler.
 
 A write is prepared first (:func:`prepare`: every value converted and checked against the current
 row, nothing stored yet) and then committed (:func:`commit`: unique indexes checked, files
-created and removed, the row stored), so a refused write leaves no trace.
+created and removed, the row stored), so a refused write leaves no trace — as the bridge's
+transaction guarantees on a real site.
+
+Rows hold what a real site stores (:func:`~._bridge_values.to_store`): an add gives the fields it
+does not name their defaults (:func:`~._bridge_settings.default_value`), an emptied enumeration
+or file is 0, a boolean 0/1; unique indexes compare those stored values, so ``""`` collides.
 """
 
 from __future__ import annotations
@@ -21,8 +26,18 @@ from ._bridge_params import (
     upper_keys,
 )
 from ._bridge_pings import queue_ping
+from ._bridge_settings import default_value
 from ._bridge_state import BridgeState, HlBlock, Row, UserField, unique_key
-from ._bridge_values import BadValue, FileRemove, FileUpload, answer, convert, is_empty
+from ._bridge_values import (
+    BadValue,
+    FileRemove,
+    FileUpload,
+    answer,
+    convert,
+    from_store,
+    is_empty,
+    to_store,
+)
 
 
 def fields_by_name(state: BridgeState, block: HlBlock) -> dict[str, UserField]:
@@ -48,7 +63,8 @@ def prepare(
         try:
             value = convert(field, raw, tz)
             if field.type == "file":
-                value = _resolve_files(field, value, current.get(name) if current else None)
+                stored = from_store(field, current.get(name)) if current else None
+                value = _resolve_files(field, value, stored)
         except BadValue as exc:
             raise fail(ERROR_VALIDATION, f"{name}: {exc}") from None
         if field.mandatory and is_empty(value):
@@ -85,8 +101,9 @@ def _resolve_files(field: UserField, value: Any, stored: Any) -> Any:
 
 
 def same_values(state: BridgeState, field: UserField, wanted: Any, stored: Any) -> bool:
-    """Would writing ``wanted`` leave ``stored`` as it is? A pending upload equals the stored
-    file with the same name and bytes."""
+    """Would writing ``wanted`` leave ``stored`` (as the site stores it) as it is? A pending
+    upload equals the stored file with the same name and bytes."""
+    stored = from_store(field, stored)
     if field.multiple:
         wanted_list, stored_list = list(wanted or []), list(stored or [])
         return len(wanted_list) == len(stored_list) and all(
@@ -108,13 +125,17 @@ def commit(
     """Store a prepared write (a new row when ``row_id`` is ``None``); the row's ID."""
     known = fields_by_name(state, block)
     current = block.rows.get(row_id) if row_id is not None else None
-    merged = dict(current) if current else {"ID": 0, **dict.fromkeys(known)}
-    merged.update(values)
+    if current is not None:
+        merged = dict(current)
+    else:
+        merged = {"ID": 0, **{name: default_value(field) for name, field in known.items()}}
+    merged.update({name: to_store(known[name], value) for name, value in values.items()})
     _check_unique(block, merged, row_id)
-    for name, value in values.items():
+    for name in values:
         field = known[name]
         if field.type == "file":
-            merged[name] = _store_files(state, field, value, current.get(name) if current else None)
+            before = current.get(name) if current else None
+            merged[name] = _store_files(state, field, merged[name], before)
     added = row_id is None
     if row_id is None:
         row_id = block.next_row_id
@@ -138,8 +159,8 @@ def _store_files(state: BridgeState, field: UserField, value: Any, stored: Any) 
         return item
 
     new = [store(item) for item in value] if field.multiple else store(value)
-    before = set(stored or []) if field.multiple else {stored} - {None}
-    after = set(new) if field.multiple else {new} - {None}
+    before = set(stored or []) if field.multiple else {stored} - {None, 0}
+    after = set(new) if field.multiple else {new} - {None, 0}
     for file_id in before - after:
         state.files.pop(file_id, None)
     return new
@@ -181,5 +202,5 @@ def delete_row(state: BridgeState, block: HlBlock, row_id: int) -> None:
         if field.type == "file":
             value = row.get(field.name)
             for file_id in value if isinstance(value, list) else [value]:
-                if file_id is not None:
+                if file_id:
                     state.files.pop(file_id, None)

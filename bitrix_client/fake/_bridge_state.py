@@ -242,8 +242,30 @@ class Ping:
     error: str = ""
 
 
+#: The fresh site's service group (made by the module's installer) and the group the module's
+#: settings allow ``user.add`` to use ("B2B buyers"); see ``bridge/contract/README.md``.
+SERVICE_GROUP = 5
+BUYERS_GROUP = 6
+
+
+@dataclass
+class BridgeAccess:
+    """The module's access options: the service group, the HL-blocks b2bsync declared
+    (``hl_declared``, written by ``b2bsync.hlblock.declare``) or an administrator allowed
+    (``hl_allowed``), and the groups ``user.add`` may use (``user_groups``)."""
+
+    service_group_id: int | None = SERVICE_GROUP
+    declared: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+    user_groups: list[int] = field(default_factory=lambda: [BUYERS_GROUP])
+
+    def block_names(self) -> list[str]:
+        return sorted({*self.declared, *self.allowed})
+
+
 @dataclass
 class BridgeState:
+    access: BridgeAccess = field(default_factory=BridgeAccess)
     blocks: dict[int, HlBlock] = field(default_factory=dict)
     fields: dict[int, UserField] = field(default_factory=dict)
     files: dict[int, StoredFile] = field(default_factory=dict)

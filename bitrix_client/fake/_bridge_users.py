@@ -1,6 +1,8 @@
 """``b2bsync.user.*``: find a site user by e-mail, add one (``CUser`` on a real site).
 
-Users are the site's own (``site.users``); passwords are kept only as a SHA-256 digest.
+Users are the site's own (``site.users``); passwords are kept only as a SHA-256 digest. Like a
+fresh e-shop install the site adds its rating groups (3 and 4) to every new user; ``GROUP_IDS``
+reports explicit memberships only (:func:`._bridge_access.reported_groups`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import hashlib
 from typing import Any
 
 from ._api import CallContext, MethodRegistry
+from ._bridge_access import check_user_groups, hides_user, reported_groups
 from ._bridge_params import (
     ERROR_ARGUMENT,
     ERROR_USER_ADD,
@@ -24,13 +27,12 @@ from ._bridge_rules import normalize_email
 from ._site import FakeSite, FakeUser
 
 USER_METHODS = MethodRegistry()
-ADMIN_GROUP = 1
 #: The default policy of a fresh site ("minimum password length 6"); stricter sites refuse more.
 MIN_PASSWORD = 6
 MIN_LOGIN = 3
 
 
-def user_answer(user: FakeUser) -> dict[str, Any]:
+def user_answer(site: FakeSite, user: FakeUser) -> dict[str, Any]:
     return {
         "ID": user.id,
         "LOGIN": user.login,
@@ -38,7 +40,7 @@ def user_answer(user: FakeUser) -> dict[str, Any]:
         "NAME": user.name,
         "LAST_NAME": user.last_name,
         "ACTIVE": yn(user.active),
-        "GROUP_IDS": sorted(user.group_ids),
+        "GROUP_IDS": reported_groups(site, user.group_ids),
     }
 
 
@@ -53,7 +55,9 @@ def find_by_email(site: FakeSite, email: str) -> FakeUser | None:
 def user_find(ctx: CallContext) -> dict[str, Any] | None:
     email = normalize_email(Params(ctx.params).string("EMAIL"))
     user = find_by_email(ctx.site, email)
-    return user_answer(user) if user else None
+    if user is None or hides_user(ctx.site, user):
+        return None
+    return user_answer(ctx.site, user)
 
 
 @USER_METHODS.add("b2bsync.user.add", SCOPE)
@@ -66,6 +70,7 @@ def user_add(ctx: CallContext) -> int:
     name = params.string("NAME", required=False)
     last_name = params.string("LAST_NAME", required=False)
     groups = _groups(params)
+    check_user_groups(site, groups)
     if find_by_email(site, email) is not None:
         raise fail(ERROR_USER_EXISTS, "a user with this e-mail exists")
     if any(u.login.casefold() == login.casefold() for u in site.users.values()):
@@ -80,7 +85,7 @@ def user_add(ctx: CallContext) -> int:
         email=email,
         name=name,
         last_name=last_name,
-        group_ids=groups,
+        group_ids=sorted({*groups, *site.rating_groups}),
         password=hashlib.sha256(password.encode()).hexdigest(),
     )
     site.users[user.id] = user
@@ -95,7 +100,5 @@ def _groups(params: Params) -> list[int]:
         group = parse_positive_int(item)
         if group is None:
             raise fail(ERROR_ARGUMENT, "GROUP_IDS must list group IDs")
-        if group == ADMIN_GROUP:
-            raise fail(ERROR_ARGUMENT, "the bridge never adds users to the administrators group")
         out.append(group)
     return sorted(set(out))

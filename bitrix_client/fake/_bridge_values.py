@@ -1,10 +1,16 @@
 """Values of HL user fields: what a write accepts, how it is stored, how it is answered.
 
 The table of accepted forms is in ``bridge/contract/README.md`` ("Row"); the PHP twin is
-``bridge/b2bsync.bridge/lib/core/valuecodec.php``. Stored (internal) values: ``str``, ``int``,
-``float``, ``date``, aware ``datetime`` (seconds), ``None``; booleans are the ints 0/1; a file
-field holds a file ID. During a write a file value may also be a :class:`FileUpload` (new file)
-or :class:`FileRemove` until :mod:`._bridge_items` applies it.
+``bridge/b2bsync.bridge/lib/core/valuecodec.php``. Internal values: ``str``, ``int``,
+``float``, ``date``, aware ``datetime`` (seconds), ``None``; booleans are the ints 0/1 and never
+``None``; a file field holds a file ID; a double is rounded to its field's ``PRECISION``. During
+a write a file value may also be a :class:`FileUpload` (new file) or :class:`FileRemove` until
+:mod:`._bridge_rows` applies it.
+
+Rows are *stored* the way a real site stores them (:func:`to_store`): ``""`` in a string field
+nobody wrote, ``0`` in an emptied enumeration or file field, ``0`` for a boolean set to null;
+:func:`from_store` reads them back as the internal "empty" (``None``), which is what answers and
+comparisons see.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ._bridge_state import UserField
@@ -62,13 +69,59 @@ def is_empty(value: object) -> bool:
 
 
 def convert(field: UserField, raw: object, tz: tzinfo) -> Any:
-    """A written value in its internal form (a list for a multiple field)."""
+    """A written value in its internal form (a list for a multiple field). A boolean is never
+    empty: ``null`` and ``""`` are 0, as the site stores them."""
     if field.multiple:
         values = raw if isinstance(raw, list) else [raw]
         return [convert_one(field, item, tz) for item in values if not is_empty(item)]
     if is_empty(raw):
-        return None
+        return 0 if field.type == "boolean" else None
     return convert_one(field, raw, tz)
+
+
+def rounded(field: UserField, value: float) -> float:
+    """``DoubleType::onBeforeSave``: PHP ``round()`` to ``SETTINGS.PRECISION`` (0 when missing),
+    half away from zero."""
+    precision = field.settings.get("PRECISION", 0)
+    try:
+        places = max(0, min(12, int(precision)))
+    except (TypeError, ValueError):
+        places = 0
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return float(exact)
+
+
+_EMPTY_STORED = {"enumeration": 0, "file": 0}
+
+
+def to_store(field: UserField, value: Any) -> Any:
+    """A written internal value as the site stores it: a boolean 0/1, an emptied enumeration or
+    file 0."""
+    if field.multiple:
+        return list(value or [])
+    if field.type == "boolean":
+        return 1 if value else 0
+    if value is None and field.type in _EMPTY_STORED:
+        return 0
+    return value
+
+
+def from_store(field: UserField, value: Any) -> Any:
+    """A stored value in the internal form: ``""`` and a 0 enumeration/file are ``None``; a
+    boolean is 0 or 1 (a row older than the field holds NULL, which reads 0)."""
+    if field.multiple:
+        return [v for v in (_stored_one(field.type, item) for item in value or []) if v is not None]
+    return _stored_one(field.type, value)
+
+
+def _stored_one(kind: str, value: Any) -> Any:
+    if kind == "boolean":
+        return 1 if value else 0
+    if value is None or value == "":
+        return None
+    if kind in _EMPTY_STORED and value == 0:
+        return None
+    return value
 
 
 def convert_one(field: UserField, raw: object, tz: tzinfo) -> Any:
@@ -80,6 +133,8 @@ def convert_one(field: UserField, raw: object, tz: tzinfo) -> Any:
         return item_id
     if kind == "file":
         return to_file(raw)
+    if kind == "double":
+        return rounded(field, to_float(raw))
     return to_scalar(kind, raw, tz)
 
 
@@ -218,6 +273,7 @@ def _upload(data: object) -> FileUpload:
 
 def answer(field: UserField, value: Any, tz: tzinfo) -> Any:
     """The stored value as the REST answer shows it."""
+    value = from_store(field, value)
     if field.multiple:
         return [answer_one(field.type, item, tz) for item in (value or [])]
     return answer_one(field.type, value, tz)

@@ -134,13 +134,16 @@ class Dispatcher:
             client_id=principal.client_id,
             methods=registry,
         )
-        cost = self.limiter.limits.cost(spec.name)
-        outcome = Outcome(start=start, finish=start + cost, processing=cost)
+        limits = self.limiter.limits
+        outcome = Outcome(start=start, finish=start, processing=0.0)
         try:
             answer = spec.handler(ctx)
         except FakeRestError as exc:
             outcome.error = exc
-        else:
+        self.stats.work.update(ctx.work)
+        cost = limits.cost(spec.name) + (limits.row_cost.of(ctx.work) if limits.row_cost else 0.0)
+        outcome.finish, outcome.processing = start + cost, cost
+        if outcome.error is None:
             if isinstance(answer, ListResult):
                 outcome.result, outcome.total, outcome.next = (
                     answer.result,

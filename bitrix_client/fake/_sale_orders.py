@@ -66,6 +66,8 @@ def order_add(ctx: CallContext) -> dict[str, Any]:
         raise FakeRestError(200550000001, "person type is not exists")
     fields.setdefault("statusId", "N")
     order = new_order(sale, fields, now=ctx.site.now(), user_id=ctx.user_id)
+    # creating an order fires OnSaleStatusOrderChange too: null → its first status
+    record_status_change(ctx.site, order["id"], None, order["statusId"], ctx.user_id)
     return {"order": added_order(sale, order, set(fields))}
 
 
@@ -79,9 +81,7 @@ def order_update(ctx: CallContext) -> dict[str, Any]:
     if apply_changes(sale, order, fields, now=now, user_id=ctx.user_id):
         save_order(order, now)
         if order.get("statusId") != old_status:
-            record_status_change(
-                ctx.site, order["id"], old_status, order["statusId"], order.get("empStatusId")
-            )
+            record_status_change(ctx.site, order["id"], old_status, order["statusId"], ctx.user_id)
     return {"order": full_order(sale, order)}
 
 

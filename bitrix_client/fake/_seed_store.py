@@ -155,12 +155,13 @@ def seed_store(
 
 
 def _catalog(sale: SaleState, now: datetime) -> StoreSeed:
-    types = (("Физическое лицо", "INDIVIDUAL", "100"), ("Юридическое лицо", "LEGAL", "200"))
-    for name, code, type_sort in types:
+    # as the e-shop wizard makes them: no CODE and no XML_ID, only a name tells them apart
+    types = (("Физическое лицо", "100"), ("Юридическое лицо", "200"))
+    for name, type_sort in types:
         type_id = sale.next_id("personType")
         sale.person_types[type_id] = {
-            "active": "Y", "code": code, "id": type_id, "lid": "s1", "name": name,
-            "sort": type_sort, "xmlId": code,
+            "active": "Y", "code": None, "id": type_id, "lid": "s1", "name": name,
+            "sort": type_sort, "xmlId": "",
         }  # fmt: skip
     groups = (("Личные данные", 1), ("Данные для доставки", 1), ("Данные компании", 2),
               ("Контактная информация", 2))  # fmt: skip
@@ -271,7 +272,7 @@ class _OrderWriter:
         order.update(
             id=order_id, accountNumber=str(order_id),
             personTypeId=seed.legal_type if company else seed.individual_type,
-            personTypeXmlId="LEGAL" if company else "INDIVIDUAL", userId=user_id,
+            personTypeXmlId="", userId=user_id,
             responsibleId=1, statusId=status, dateInsert=inserted,
             dateStatus=settled if done else inserted, empStatusId=1 if done else None,
             payed="Y" if done else "N", deducted="Y" if done else "N",

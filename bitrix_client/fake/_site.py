@@ -58,6 +58,21 @@ class Webhook:
     scopes: frozenset[str]
 
 
+#: Groups of a fresh e-shop install, plus the two the bridge's contract assumes: the module's
+#: service group (made by its installer) and the group its settings allow user.add to use.
+DEFAULT_GROUPS: dict[int, str] = {
+    1: "Administrators",
+    2: "All users",
+    3: "Rating voters",
+    4: "Rating voters (authority)",
+    5: "b2bsync: service account",
+    6: "B2B buyers",
+}
+#: The rating groups CRatings::OnAfterUserRegister adds to every new user ("assign automatically").
+RATING_GROUPS: tuple[int, ...] = (3, 4)
+SERVICE_LOGIN = "b2bsync_service"
+
+
 def _default_languages() -> list[Language]:
     return [
         Language("de", "German", active=False),
@@ -77,6 +92,7 @@ class FakeSite:
         bridge_installed: bool = True,
         domain: str = "shop.example.ru",
         member_id: str = "4f1c0de5a1b2c3d4e5f60718293a4b5c",
+        language_id: str = "ru",
     ) -> None:
         self.tz: tzinfo = tz or ZoneInfo("Europe/Moscow")
         self._clock = clock
@@ -93,6 +109,10 @@ class FakeSite:
                 group_ids=[1],
             )
         }
+        self.groups: dict[int, str] = dict(DEFAULT_GROUPS)
+        self.rating_groups: list[int] = list(RATING_GROUPS)
+        #: The site's language: the bridge's error descriptions are in it ("Неверный параметр: …").
+        self.language_id = language_id
         self.webhooks: list[Webhook] = []
         self.oauth = OAuthStore()
         self.user_options: dict[int, dict[str, Any]] = {}
@@ -127,6 +147,39 @@ class FakeSite:
         hook = Webhook(user_id=user_id, secret=secret, scopes=frozenset(scopes))
         self.webhooks.append(hook)
         return hook
+
+    def hl_rows(self, block_name: str) -> list[dict[str, Any]]:
+        """An HL-block's rows by ID as the bridge reads them back (internal values: the site's
+        stored ``""`` and 0 are ``None``); ``[]`` when there is no such block."""
+        from ._bridge_values import from_store
+
+        block = self.bridge.block_by_name(block_name)
+        if block is None:
+            return []
+        fields = {f.name: f for f in self.bridge.fields_of(block.id)}
+        return [
+            {
+                name: from_store(fields[name], value) if name in fields else value
+                for name, value in block.rows[row_id].items()
+            }
+            for row_id in sorted(block.rows)
+        ]
+
+    def add_service_account(self, email: str, secret: str) -> Webhook:
+        """What the module's settings page makes: a user in the service group only, and its
+        webhook with the scopes ``sale`` and ``b2bsync``."""
+        group = self.bridge.access.service_group_id
+        if group is None:
+            raise ValueError("the bridge's service group does not exist")
+        user = next((u for u in self.users.values() if u.login == SERVICE_LOGIN), None)
+        if user is None:
+            user = FakeUser(
+                id=max(self.users) + 1, login=SERVICE_LOGIN, email=email, name="b2bsync"
+            )
+            self.users[user.id] = user
+        user.group_ids = [group]
+        user.active = True
+        return self.add_webhook(user.id, secret, {"sale", BRIDGE_SCOPE})
 
     def add_oauth_app(
         self, client_id: str, client_secret: str, scopes: set[str] | frozenset[str]

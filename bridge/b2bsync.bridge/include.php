@@ -12,9 +12,13 @@ declare(strict_types=1);
 use Bitrix\Main\Loader;
 
 $b2bsyncBridgeClasses = [
+    'B2bsync\\Bridge\\Access' => 'lib/access.php',
+    'B2bsync\\Bridge\\Account' => 'lib/account.php',
     'B2bsync\\Bridge\\DocumentLinks' => 'lib/documentlinks.php',
     'B2bsync\\Bridge\\HlBlocks' => 'lib/hlblocks.php',
+    'B2bsync\\Bridge\\InstallSteps' => 'lib/installsteps.php',
     'B2bsync\\Bridge\\Items' => 'lib/items.php',
+    'B2bsync\\Bridge\\Log' => 'lib/log.php',
     'B2bsync\\Bridge\\Mail' => 'lib/mail.php',
     'B2bsync\\Bridge\\MailDedupTable' => 'lib/maildeduptable.php',
     'B2bsync\\Bridge\\ModuleOptions' => 'lib/moduleoptions.php',

@@ -106,9 +106,13 @@ final class CoreRulesTest extends TestCase
 
     public function testUpsertLockNamesFitMysql(): void
     {
-        $name = UpsertDecision::lockName(123456, ['UF_XML_ID' => str_repeat('Ж', 300), 'UF_AT' => new \DateTimeImmutable('@0')]);
+        $name = UpsertDecision::lockName(123456, [['UF_XML_ID' => str_repeat('Ж', 300), 'UF_AT' => new \DateTimeImmutable('@0')]]);
         self::assertLessThanOrEqual(64, strlen($name));
-        self::assertSame($name, UpsertDecision::lockName(123456, ['UF_XML_ID' => str_repeat('ж', 300), 'UF_AT' => new \DateTimeImmutable('@0')]));
+        self::assertSame($name, UpsertDecision::lockName(123456, [['UF_XML_ID' => str_repeat('ж', 300), 'UF_AT' => new \DateTimeImmutable('@0')]]));
+        // one lock per chunk, whatever the order of its rows
+        $chunk = [['UF_XML_ID' => 'a'], ['UF_XML_ID' => 'b']];
+        self::assertSame(UpsertDecision::lockName(7, $chunk), UpsertDecision::lockName(7, array_reverse($chunk)));
+        self::assertNotSame(UpsertDecision::lockName(7, $chunk), UpsertDecision::lockName(7, [['UF_XML_ID' => 'a']]));
     }
 
     public function testAmbiguousKeysAreRefused(): void

@@ -6,6 +6,8 @@ namespace B2bsync\Bridge\Tests;
 
 use B2bsync\Bridge\Core\BridgeApi;
 use B2bsync\Bridge\Core\ErrorCode;
+use B2bsync\Bridge\Core\ModuleSetup;
+use B2bsync\Bridge\OrderEvents;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -29,7 +31,50 @@ final class ModuleLayoutTest extends TestCase
         $source = (string)file_get_contents(self::MODULE . '/install/index.php');
         self::assertMatchesRegularExpression('/^class b2bsync_bridge extends CModule$/m', $source);
         self::assertStringContainsString("public \$MODULE_ID = 'b2bsync.bridge';", $source);
-        foreach (['OnRestServiceBuildDescription', 'OnSaleStatusOrderChange', 'registerEventHandler', 'unRegisterEventHandler'] as $needle) {
+        self::assertStringContainsString('new ModuleSetup(new InstallSteps()', $source);
+        $events = array_map(static fn (array $h): string => $h[0] . ':' . $h[1], ModuleSetup::HANDLERS);
+        self::assertSame([
+            'rest:OnRestServiceBuildDescription',
+            'sale:OnSaleStatusOrderChange',
+            ':B2bOrderEventsOnAfterAdd',
+            ':OrderCommentsOnAfterAdd',
+            ':B2bInvitesOnAfterAdd',
+        ], $events);
+        foreach (ModuleSetup::HANDLERS as [, , $class, $method]) {
+            $file = self::MODULE . '/lib/' . strtolower(substr($class, strrpos($class, '\\') + 1)) . '.php';
+            self::assertStringContainsString("public static function $method(", (string)file_get_contents($file), $class);
+        }
+        $steps = (string)file_get_contents(self::MODULE . '/lib/installsteps.php');
+        foreach (['registerEventHandler', 'registerEventHandlerCompatible', 'unRegisterEventHandler', 'isModuleInstalled'] as $needle) {
+            self::assertStringContainsString($needle, $steps);
+        }
+    }
+
+    public function testTheStatusLogNeverReadsTheOrdersLastActor(): void
+    {
+        $source = (string)file_get_contents(self::MODULE . '/lib/orderevents.php');
+        self::assertStringNotContainsString("getField('EMP_STATUS_ID')", $source);
+        self::assertNull(OrderEvents::actingUser(null));
+        self::assertNull(OrderEvents::actingUser(new class () {
+            public function getId(): ?int
+            {
+                return null;
+            }
+        }));
+        self::assertSame(7, OrderEvents::actingUser(new class () {
+            public function getId(): string
+            {
+                return '7';
+            }
+        }));
+    }
+
+    public function testOptionsPageUsesTheCoreAndChecksTheSession(): void
+    {
+        $source = (string)file_get_contents(self::MODULE . '/options.php');
+        self::assertStringContainsString('check_bitrix_sessid()', $source);
+        self::assertSame(substr_count($source, '<form'), substr_count($source, 'bitrix_sessid_post()'));
+        foreach (['ServiceAccount', 'AccessPolicy::cleanAllowedBlocks', 'AccessPolicy::cleanUserGroups', 'ModuleSetup'] as $needle) {
             self::assertStringContainsString($needle, $source);
         }
     }

@@ -190,3 +190,33 @@ async def test_the_modules_addresses_against_public_url():
     assert out["module addresses"] == (
         "✓ module addresses: links and pings go to https://shop.example.ru/b2bsync"
     )
+
+
+async def test_the_rate_limit_line_says_what_the_site_showed():
+    from bitrix_client.fake import Limits
+
+    boxed = await lines(site({"sale", "b2bsync"}), settings())
+    assert boxed["rate limit"] == (
+        "✓ rate limit: auto: the site's answers carry no time.operating (a boxed site, no REST "
+        "limit): no bucket, up to 2 requests at once, fewer while time.processing grows"
+    )
+    fake = site({"sale", "b2bsync"})
+    checks = await run_doctor(
+        settings(), transport=httpx.ASGITransport(app=create_app(fake, limits=Limits.standard()))
+    )
+    cloud = {c.name: c.line() for c in checks}
+    assert cloud["rate limit"].startswith(
+        "✓ rate limit: auto: the site's answers carry time.operating (a cloud REST limit): "
+        "bucket 50, 2/s"
+    )
+    fixed = await lines(site({"sale", "b2bsync"}), settings(rate_limit="standard"))
+    assert 'rate_limit = "auto" would write at the site\'s speed' in fixed["rate limit"]
+
+
+async def test_a_webhook_of_a_user_outside_the_service_group():
+    fake = site({"sale", "b2bsync"})
+    fake.users[1].group_ids = [6]
+    fake.users[1].admin = False
+    out = await lines(fake, settings())
+    assert out["bridge module"].startswith("✗ bridge module: b2bsync.info: ERROR_ACCESS_DENIED")
+    assert "settings page creates" in out["bridge module"]

@@ -47,10 +47,15 @@ def out_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
 def test_plan_lists_the_steps_and_exits_0(shop, capsys):
     assert plan_command(settings(), as_json=False, transport=transport(shop)) == 0
     lines = out_lines(capsys)
-    assert lines[0] == "+ hlblock B2bCompanies (table b2b_companies)"
+    assert lines[0] == (
+        "+ declare hlblocks B2bCompanies, B2bCompanyUsers, B2bInvites, B2bDocuments, "
+        "B2bCreditStatus, OrderComments, B2bNotifications, B2bOrderEvents "
+        "(the bridge serves declared blocks)"
+    )
+    assert lines[1] == "+ hlblock B2bCompanies (table b2b_companies)"
     assert "+ status PA (APPROVAL_PENDING), type O" in lines
     assert "+ order property B2B_COMPANY_ID for payer type 2 «Юридическое лицо»" in lines
-    assert lines[-1] == "132 step(s) to apply (1 REST requests to read the site)"
+    assert lines[-1] == "133 step(s) to apply (1 REST requests to read the site)"
     assert shop.site.bridge.blocks == {}  # plan writes nothing
 
 
@@ -58,18 +63,20 @@ def test_plan_json(shop, capsys):
     assert plan_command(settings(), as_json=True, transport=transport(shop)) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["in_sync"] is False
-    assert len(data["steps"]) == 132
+    assert len(data["steps"]) == 133
     assert data["drift"] == []
     assert data["requests"] == 1
-    assert data["steps"][0]["kind"] == "add_hlblock"
+    assert [s["kind"] for s in data["steps"][:2]] == ["declare_hlblocks", "add_hlblock"]
 
 
 def test_apply_prints_what_was_done_and_the_request_count(shop, capsys):
     assert apply_command(settings(), yes=True, transport=transport(shop)) == 0
     lines = out_lines(capsys)
-    assert lines[0].startswith("✓ + hlblock B2bCompanies (table b2b_companies) — ID ")
+    assert lines[0].startswith("✓ + declare hlblocks B2bCompanies, ")
+    assert lines[0].endswith(" — 8 declared")
+    assert lines[1].startswith("✓ + hlblock B2bCompanies (table b2b_companies) — ID ")
     assert (
-        lines[-1] == "132 step(s) done, 0 failed, 0 skipped; 5 REST requests (1 to read the site)"
+        lines[-1] == "133 step(s) done, 0 failed, 0 skipped; 5 REST requests (1 to read the site)"
     )
     assert len(shop.site.bridge.blocks) == 8
     # the cabinet's role table, as `b2bsync roles export` prints it
@@ -103,7 +110,7 @@ def test_apply_without_yes_on_a_pipe_refuses(shop, monkeypatch, capsys):
 
 def test_check_exit_codes(shop, capsys):
     assert check_command(settings(), transport=transport(shop)) == 1
-    assert out_lines(capsys)[-1] == "132 step(s) to apply"
+    assert out_lines(capsys)[-1] == "133 step(s) to apply"
     apply_command(settings(), yes=True, transport=transport(shop))
     capsys.readouterr()
     assert check_command(settings(), transport=transport(shop)) == 0
@@ -151,7 +158,7 @@ def test_the_commands_over_loopback(served, capsys):
     text = ["--format", "text"]
     assert main(["schema", "check"]) == 1
     assert main([*text, "schema", "apply", "--yes"]) == 0
-    assert "132 step(s) done" in capsys.readouterr().out
+    assert "133 step(s) done" in capsys.readouterr().out
     assert main(["schema", "check"]) == 0
     assert main([*text, "schema", "plan"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("✓ the site matches the schema")
@@ -178,8 +185,9 @@ async def doctor_lines(shop: Shop, **bitrix: object) -> list[str]:
 async def test_doctor_schema_line(shop):
     line = schema_line(await doctor_lines(shop))
     assert line is not None
-    assert line.startswith("✗ schema in sync: + hlblock B2bCompanies (table b2b_companies); ")
-    assert "… 129 more — run `b2bsync schema apply`" in line
+    assert line.startswith("✗ schema in sync: + declare hlblocks B2bCompanies, B2bCompanyUsers")
+    assert "; + hlblock B2bCompanies (table b2b_companies); " in line
+    assert "… 130 more — run `b2bsync schema apply`" in line
 
     await apply_command_async(shop)
     assert schema_line(await doctor_lines(shop)) == (

@@ -190,13 +190,14 @@ async def test_daemon_stop_lets_the_running_job_checkpoint(world: World, state_u
     store = Store.open(state_url)
     stop = asyncio.Event()
     async with world.bitrix() as bitrix, world.onec_source() as onec:
-        real_batch = bitrix.batch
+        real_call = bitrix.call
 
-        async def batch_then_stop(*args, **kwargs):
-            stop.set()  # the stop request lands in the middle of the job's first write
-            return await real_batch(*args, **kwargs)
+        async def call_then_stop(method, *args, **kwargs):
+            if method == "b2bsync.item.upsert":
+                stop.set()  # the stop request lands in the middle of the job's first write
+            return await real_call(method, *args, **kwargs)
 
-        bitrix.batch = batch_then_stop  # type: ignore[method-assign]
+        bitrix.call = call_then_stop  # type: ignore[method-assign]
         outcomes = await asyncio.wait_for(
             run_daemon(settings, store, stop, clients=Clients(bitrix=bitrix, onec=onec)), 60
         )
@@ -207,4 +208,4 @@ async def test_daemon_stop_lets_the_running_job_checkpoint(world: World, state_u
         assert store.leases() == []
     finally:
         store.close()
-    assert len(world.rows("B2bCompanies")) == 5  # the batch under way was completed
+    assert len(world.rows("B2bCompanies")) == 5  # the write under way was completed

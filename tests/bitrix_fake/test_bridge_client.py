@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bitrix_client import (
+    AccessDeniedError,
     BitrixClient,
     BitrixError,
     BridgeIncompatibleError,
@@ -200,14 +201,18 @@ async def test_users_are_the_sites_own(bridge_site: tuple[FakeSite, BitrixClient
     site, client = bridge_site
     assert await client.bridge.user_find("buyer@romashka.ru") is None
     user_id = await client.bridge.user_add(
-        "buyer@romashka.ru", name="Иван", password="Secr3t-pass!", group_ids=[3]
+        "buyer@romashka.ru", name="Иван", password="Secr3t-pass!", group_ids=[6]
     )
     user = site.users[user_id]
-    assert (user.email, user.login, user.group_ids) == ("buyer@romashka.ru",) * 2 + ([3],)
+    # the site adds its rating groups 3 and 4 to every new user by itself
+    assert (user.email, user.login, user.group_ids) == ("buyer@romashka.ru",) * 2 + ([3, 4, 6],)
     assert user.password != "Secr3t-pass!"
     found = await client.bridge.user_find("BUYER@romashka.ru")
     assert found is not None
-    assert found["ID"] == user_id
+    assert (found["ID"], found["GROUP_IDS"]) == (user_id, [6])
+    with pytest.raises(AccessDeniedError):
+        await client.bridge.user_add("spy@romashka.ru", password="Secr3t-pass!", group_ids=[5])
+    assert await client.bridge.user_find("spy@romashka.ru") is None
 
 
 async def test_client_refuses_a_site_without_the_bridge() -> None:

@@ -4,117 +4,29 @@ Format of the scenario files: ``bridge/contract/README.md``. Each scenario gets 
 ``fake_site``/``fake_client`` fixtures of ``conftest.py``); fixtures named in the files are
 applied to the site's state directly, standing for what an administrator or the sale module does;
 ``mail_event`` steps are checked against the queued mail and :meth:`BridgeState.render`.
+Steps are expanded and answers compared by :mod:`b2bsync.replay`, the same code that replays
+the scenarios against a real site.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from b2bsync.replay import check, expand
 from bitrix_client.fake import FakeSite
+from bitrix_client.fake._bridge_access import by_hand_block
 from bitrix_client.fake._bridge_events import record_status_change
-from bitrix_client.fake._bridge_state import MailTemplate
+from bitrix_client.fake._bridge_state import MailTemplate, MailType
 
 CONTRACT = Path(__file__).resolve().parents[2] / "bridge" / "contract"
 SCENARIOS = sorted(CONTRACT.glob("[0-9][0-9]_*.json"))
 DOCS = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in SCENARIOS}
-_VAR = re.compile(r"\{\{(\w+)\}\}")
-
-
-def _substitute(value: Any, env: dict[str, int]) -> Any:
-    if isinstance(value, str):
-        whole = _VAR.fullmatch(value)
-        if whole:
-            return env[whole.group(1)]
-        return _VAR.sub(lambda m: str(env[m.group(1)]), value)
-    if isinstance(value, list):
-        return [_substitute(v, env) for v in value]
-    if isinstance(value, dict):
-        return {k: _substitute(v, env) for k, v in value.items()}
-    return value
-
-
-def _expand(steps: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, step in enumerate(steps, 1):
-        loop = step.get("repeat")
-        if loop is None:
-            yield number, step
-            continue
-        body = {k: v for k, v in step.items() if k != "repeat"}
-        for i in range(loop["from"], loop["to"] + 1):
-            yield number, _substitute(body, {loop["var"]: i})
-
-
-def _subset(expected: Any, actual: Any, path: str = "result") -> list[str]:
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict):
-            return [f"{path}: expected an object, got {actual!r}"]
-        problems: list[str] = []
-        for key, value in expected.items():
-            if key not in actual:
-                problems.append(f"{path}.{key}: missing")
-            else:
-                problems += _subset(value, actual[key], f"{path}.{key}")
-        return problems
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(actual) != len(expected):
-            return [f"{path}: expected {len(expected)} items, got {actual!r}"]
-        out: list[str] = []
-        for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            out += _subset(e, a, f"{path}[{index}]")
-        return out
-    return [] if _equal(expected, actual) else [f"{path}: expected {expected!r}, got {actual!r}"]
-
-
-def _equal(expected: Any, actual: Any) -> bool:
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(expected) is type(actual) and expected == actual
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        return expected.keys() == actual.keys() and all(
-            _equal(v, actual[k]) for k, v in expected.items()
-        )
-    if isinstance(expected, list) and isinstance(actual, list):
-        return len(expected) == len(actual) and all(
-            _equal(e, a) for e, a in zip(expected, actual, strict=True)
-        )
-    return bool(expected == actual)
-
-
-def check(expect: dict[str, Any], status: int, body: dict[str, Any]) -> list[str]:
-    """Problems with one answer (empty when it meets ``expect``)."""
-    problems: list[str] = []
-    if status != expect["status"]:
-        problems.append(f"status {status}, expected {expect['status']}: {body}")
-        return problems
-    if "error" in expect:
-        if body.get("error") != expect["error"]:
-            problems.append(f"error {body.get('error')!r}, expected {expect['error']!r}: {body}")
-        return problems
-    if "error" in body:
-        return [f"unexpected error {body}"]
-    result = body.get("result")
-    if "result" in expect and not _equal(expect["result"], result):
-        problems.append(f"result {result!r}, expected {expect['result']!r}")
-    if "result_subset" in expect:
-        problems += _subset(expect["result_subset"], result)
-    if "result_ids" in expect:
-        ids = [row.get("ID") for row in result] if isinstance(result, list) else result
-        if ids != expect["result_ids"]:
-            problems.append(f"IDs {ids!r}, expected {expect['result_ids']!r}")
-    if "result_count" in expect and (
-        not isinstance(result, list) or len(result) != expect["result_count"]
-    ):
-        problems.append(f"{result!r} does not hold {expect['result_count']} rows")
-    for key in ("total", "next"):
-        if key in expect and body.get(key) != expect[key]:
-            problems.append(f"{key} {body.get(key)!r}, expected {expect[key]!r}")
-    return problems
 
 
 def _edit_template(site: FakeSite, args: dict[str, Any]) -> None:
@@ -143,9 +55,31 @@ def _add_template(site: FakeSite, args: dict[str, Any]) -> None:
 
 
 def _status_change(site: FakeSite, args: dict[str, Any]) -> None:
+    # USER_ID is the session's user; the order's EMP_STATUS_ID (if given) is not read
     record_status_change(
         site, args["ORDER_ID"], args["OLD_STATUS"], args["NEW_STATUS"], args["USER_ID"]
     )
+
+
+def _module_options(site: FakeSite, args: dict[str, Any]) -> None:
+    if "HLBLOCKS" in args:
+        site.bridge.access.allowed = list(args["HLBLOCKS"])
+    if "USER_GROUPS" in args:
+        site.bridge.access.user_groups = list(args["USER_GROUPS"])
+
+
+def _block_by_hand(site: FakeSite, args: dict[str, Any]) -> None:
+    by_hand_block(site.bridge, args["NAME"], args["TABLE_NAME"])
+
+
+def _mail_type_by_hand(site: FakeSite, args: dict[str, Any]) -> None:
+    state = site.bridge
+    row = MailType(state.next_id("mail_type"), args["EVENT_NAME"], args["LID"], args["NAME"])
+    state.mail_types[row.id] = row
+
+
+def _service_user(site: FakeSite, args: dict[str, Any]) -> None:
+    site.add_service_account(args["EMAIL"], secret=f"{SERVICE_SECRET}{len(site.users)}")
 
 
 def _delete_template(site: FakeSite, args: dict[str, Any]) -> None:
@@ -173,14 +107,30 @@ def mail_event(site: FakeSite, event_id: int) -> dict[str, Any] | None:
     }
 
 
+SERVICE_SECRET = "s3rv1ce"
+
 FIXTURES: dict[str, Callable[[FakeSite, dict[str, Any]], None]] = {
     "order_status_change": _status_change,
+    "module_options": _module_options,
+    "hlblock_add_by_hand": _block_by_hand,
+    "mail_type_add_by_hand": _mail_type_by_hand,
+    "service_user": _service_user,
     "mail_template_edit": _edit_template,
     "mail_template_add": _add_template,
     "mail_template_delete": _delete_template,
     "module_option": _module_option,
     "user_language": _user_language,
 }
+
+
+def _caller_url(site: FakeSite, user_id: int) -> str:
+    """The path of ``user_id``'s own webhook (granted the same scopes as the fixture's)."""
+    if user_id == 1:
+        return ""
+    secret = f"caller{user_id:010d}"
+    if not any(h.user_id == user_id and h.secret == secret for h in site.webhooks):
+        site.add_webhook(user_id, secret, {"sale", "catalog", "user", "b2bsync"})
+    return f"http://shop.example.ru/rest/{user_id}/{secret}/"
 
 
 def test_every_scenario_file_is_collected() -> None:
@@ -193,7 +143,11 @@ def test_every_scenario_file_is_collected() -> None:
 async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.AsyncClient) -> None:
     doc = DOCS[name]
     failures: list[str] = []
-    for number, step in _expand(doc["steps"]):
+    url = ""  # the fixture's webhook: user 1's
+    for number, step in expand(doc["steps"]):
+        if step.get("fixture") == "caller":
+            url = _caller_url(fake_site, step["args"]["USER_ID"])
+            continue
         if "fixture" in step:
             FIXTURES[step["fixture"]](fake_site, step["args"])
             continue
@@ -204,7 +158,7 @@ async def test_scenario(name: str, fake_site: FakeSite, fake_client: httpx.Async
                     f"step {number} mail_event: {actual}, expected {step['mail_event']}"
                 )
             continue
-        response = await fake_client.post(f"{step['method']}.json", json=step["params"])
+        response = await fake_client.post(f"{url}{step['method']}.json", json=step["params"])
         for problem in check(step["expect"], response.status_code, response.json()):
             failures.append(f"step {number} {step['method']} {step['params']}: {problem}")
     assert not failures, "\n".join(failures[:20])

@@ -29,6 +29,7 @@ async def call(client: httpx.AsyncClient, method: str, **params: Any) -> Any:
 
 
 async def events_block(client: httpx.AsyncClient, fields: list[tuple[str, str]]) -> None:
+    await call(client, "b2bsync.hlblock.declare", NAMES=["B2bOrderEvents"])
     block = (
         await call(
             client, "b2bsync.hlblock.add", NAME="B2bOrderEvents", TABLE_NAME="b2b_order_events"

@@ -245,6 +245,7 @@ async def _call(client: httpx.AsyncClient, method: str, params: dict[str, Any]) 
 async def test_unique_index_and_upsert_through_the_maps(
     fake_site: FakeSite, fake_client: httpx.AsyncClient
 ) -> None:
+    await _call(fake_client, "b2bsync.hlblock.declare", {"NAMES": ["Codes"]})
     block = (await _call(fake_client, "b2bsync.hlblock.add", {"NAME": "Codes", "TABLE_NAME": "c"}))[
         "result"
     ]

@@ -41,6 +41,10 @@ class Harness:
         return {name: await self.ok(name, **config) for name in ALL_ORDER}
 
     def upserts(self) -> int:
+        """Rows sent to ``b2bsync.item.upsert`` (a ``ROWS`` call carries many)."""
+        return self.world.app.stats.work["upsert_rows"]
+
+    def upsert_calls(self) -> int:
         return self.world.app.stats.calls["b2bsync.item.upsert"]
 
     def calls(self, method: str) -> int:

@@ -23,9 +23,9 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
 
 from bitrix_client import is_write
+from bitrix_client.fake._decode import parse_str
 from jobs import ALL_ORDER
 
 BLOCK_JOBS = {"B2bCompanies": "companies", "B2bDocuments": "documents", "B2bCreditStatus": "credit"}
@@ -64,33 +64,53 @@ def plan_kills(rng: random.Random, writes: Mapping[str, int]) -> list[Planned]:
     return plan
 
 
-def _commands(method: str, params: Mapping[Any, Any]) -> list[tuple[str, dict[str, list[str]]]]:
+def _commands(method: str, params: Mapping[Any, Any]) -> list[tuple[str, Mapping[Any, Any]]]:
+    """The commands of a request with their parameters: a direct call's own, or each of a
+    batch's ``cmd`` strings parsed as PHP would (``FIELDS[UF_XML_ID]`` → nested maps)."""
     if method.lower() != "batch":
-        return [(method.lower(), {})]
+        return [(method.lower(), params)]
     found = params.get("cmd")
     commands = found.values() if isinstance(found, Mapping) else []
-    out = []
+    out: list[tuple[str, Mapping[Any, Any]]] = []
     for command in commands:
         name, _, query = str(command).partition("?")
-        out.append((name.lower(), parse_qs(query)))
+        out.append((name.lower(), parse_str(query)))
     return out
 
 
+def _rows(params: Mapping[Any, Any]) -> list[Mapping[Any, Any]]:
+    """The rows an ``item.upsert`` carries: ``FIELDS`` (one) or ``ROWS`` (a bulk chunk)."""
+    rows = params.get("ROWS")
+    if isinstance(rows, Mapping):  # a PHP list decoded from a form body
+        rows = list(rows.values())
+    if isinstance(rows, list):
+        return [row for row in rows if isinstance(row, Mapping)]
+    fields = params.get("FIELDS")
+    return [fields] if isinstance(fields, Mapping) else []
+
+
+def _order_ids(params: Mapping[Any, Any]) -> list[str]:
+    fields = params.get("fields")
+    order = fields.get("order") if isinstance(fields, Mapping) else None
+    found = order.get("id") if isinstance(order, Mapping) else None
+    return [str(found)] if found is not None else []
+
+
 def classify(method: str, params: Mapping[Any, Any]) -> tuple[str, tuple[str, ...]] | None:
-    """(job, keys) of a write request, or None for a read."""
+    """(kind of write, keys) of a write request, or None for a read."""
     if not is_write(method, params):
         return None
     jobs: set[str] = set()
     keys: list[str] = []
     for name, query in _commands(method, params):
         if name == "b2bsync.item.upsert":
-            job = BLOCK_JOBS.get(query.get("HLBLOCK", [""])[0], "other")
+            job = BLOCK_JOBS.get(str(query.get("HLBLOCK", "")), "other")
             jobs.add(job)
-            key = "FIELDS[UF_COMPANY_ID]" if job == "credit" else "FIELDS[UF_XML_ID]"
-            keys += query.get(key, [])
+            key = "UF_COMPANY_ID" if job == "credit" else "UF_XML_ID"
+            keys += [str(row[key]) for row in _rows(query) if key in row]
         elif name == "sale.propertyvalue.modify":
             jobs.add("orders")
-            keys += query.get("fields[order][id]", [])
+            keys += _order_ids(query)
         elif name not in ("batch",) and is_write(name, {}):
             jobs.add("other")
     job = jobs.pop() if len(jobs) == 1 else "other"

@@ -341,3 +341,7 @@ def test_write_requests_are_told_apart() -> None:
     assert classify("batch", {"cmd": {"a": modify, "b": modify}}) == ("orders", ("7", "7"))
     assert classify("batch", {"cmd": {"a": "sale.order.list?x=1"}}) is None
     assert classify("b2bsync.item.list", {}) is None
+    bulk = {"HLBLOCK": "B2bCompanies", "KEY": ["UF_XML_ID"], "ROWS": [{"UF_XML_ID": "c1"}, {}]}
+    assert classify("b2bsync.item.upsert", bulk) == ("companies", ("c1",))
+    credit = {"HLBLOCK": "B2bCreditStatus", "FIELDS": {"UF_COMPANY_ID": 4}}
+    assert classify("b2bsync.item.upsert", credit) == ("credit", ("4",))

@@ -12,7 +12,9 @@ from bitrix_client.fake._seed import seed_store
 
 SECRET = "sch3mat3stw3bh00k"
 WEBHOOK = f"https://shop.example.ru/rest/1/{SECRET}/"
-LEGAL_TYPE = 2  # seed_store: 1 Физическое лицо (INDIVIDUAL), 2 Юридическое лицо (LEGAL)
+LEGAL_TYPE = (
+    2  # seed_store: 1 Физическое лицо, 2 Юридическое лицо (no CODE, no XML_ID, as the wizard)
+)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from hl_schemas import (
     AddPropertyGroup,
     AddStatus,
     AddStatusLang,
+    DeclareBlocks,
     EnsureIndex,
     EnsureMailTemplate,
     EnsureMailType,
@@ -547,3 +548,31 @@ def test_status_names_go_to_the_live_id(status):
     result = plan(DESIRED, live)
     assert result.step("status_lang:PA:ru").status_id == status.id
     assert result.step("status_lang:PA:en").status_id == status.id
+
+
+def test_a_bridge_with_access_control_is_told_the_blocks_first():
+    result = plan(DESIRED, empty_site(usable_blocks=()))
+    first = result.steps[0]
+    assert isinstance(first, DeclareBlocks)
+    assert first.names == tuple(b.name for b in BLOCKS)
+    assert kinds(result.steps)["declare_hlblocks"] == 1
+    assert result.drift == ()
+
+
+def test_declared_blocks_are_not_declared_again():
+    synced = synced_site(DESIRED)
+    names = tuple(b.name for b in BLOCKS)
+    assert plan(DESIRED, replace(synced, usable_blocks=names)).steps == ()
+    gone = replace(synced, usable_blocks=names, blocks=synced.blocks[1:])
+    result = plan(DESIRED, gone)
+    assert isinstance(result.steps[0], AddBlock), "B2bCompanies was declared already"
+
+
+def test_an_existing_block_the_bridge_does_not_serve_is_drift():
+    synced = synced_site(DESIRED)
+    others = tuple(b.name for b in BLOCKS if b.name != "B2bCompanies")
+    result = plan(DESIRED, replace(synced, usable_blocks=others))
+    assert result.steps == ()
+    (drift,) = result.drift
+    assert (drift.kind, drift.target) == ("hlblock_access", "B2bCompanies")
+    assert "module settings page (Access tab)" in drift.message

@@ -112,12 +112,13 @@ def is_documents_read(request: httpx.Request) -> bool:
 
 
 def is_upsert(request: httpx.Request) -> bool:
-    return b"b2bsync.item.upsert" in request.content  # alone, or in a batch
+    # alone (the method in the path), or in a batch (in the body)
+    return "b2bsync.item.upsert" in request.url.path or b"b2bsync.item.upsert" in request.content
 
 
 class PauseBeforeUpsert:
-    """Wraps a client's ``call``: the first batch of upserts waits on ``gate`` before it is
-    sent (and so before the client's write check)."""
+    """Wraps a client's ``call``: the first upsert (a bulk ``ROWS`` call, or a batch of
+    single ones) waits on ``gate`` before it is sent (and so before the client's write check)."""
 
     def __init__(self, client: BitrixClient) -> None:
         self.real = client.call
@@ -127,9 +128,10 @@ class PauseBeforeUpsert:
 
     async def __call__(self, method: str, params: Any = None, **kwargs: Any) -> Any:
         commands = (params or {}).get("cmd", {}) if method == "batch" else {}
-        if not self.paused.is_set() and any(
+        upserts = method == "b2bsync.item.upsert" or any(
             str(c).startswith("b2bsync.item.upsert") for c in commands.values()
-        ):
+        )
+        if not self.paused.is_set() and upserts:
             self.paused.set()
             await self.gate.wait()
         return await self.real(method, params, **kwargs)

@@ -2,9 +2,11 @@
 
 declare(strict_types=1);
 
-use Bitrix\Main\Application;
-use Bitrix\Main\Data\Cache;
-use Bitrix\Main\EventManager;
+use B2bsync\Bridge\Account;
+use B2bsync\Bridge\Core\ModuleSetup;
+use B2bsync\Bridge\Core\ServiceAccount;
+use B2bsync\Bridge\InstallSteps;
+use B2bsync\Bridge\Log;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
 
@@ -12,16 +14,20 @@ Loc::loadMessages(__FILE__);
 
 /**
  * Installer of b2bsync.bridge (class named after the module id, "." → "_", as Bitrix requires).
- * Install from Settings → Marketplace → Installed solutions, or call DoInstall().
+ * Install from Marketplace → Installed solutions (/bitrix/admin/partner_modules.php), which lists
+ * the modules of /local/modules/; the module's settings page runs the same steps again as the
+ * upgrade ("Run the installation again"), as does calling DoInstall() a second time.
  *
- * Installing registers the module, creates the mail dedup table and registers the handlers
- * (https://training.bitrix24.com/support/training/course/?COURSE_ID=68&CHAPTER_ID=022104):
- * rest/OnRestServiceBuildDescription → RestService (the b2bsync scope),
- * sale/OnSaleStatusOrderChange → OrderEvents (b2b_order_events rows), and the HL entity events
- * <NAME>OnAfterAdd of B2bOrderEvents, OrderComments and B2bInvites → Wakeups (pings to
- * b2bsync). Every step can run twice.
- * Uninstalling removes the handlers and the registration and keeps the data (the dedup table and
- * the template records), so that a reinstall never sends a mail twice.
+ * The module's own steps are Core\ModuleSetup's (each idempotent, tested without Bitrix): the
+ * mail dedup table, the b_module row (only when missing: main 25.550's registerModule() is a plain
+ * insert), the handlers rest/OnRestServiceBuildDescription → RestService (the b2bsync scope) and
+ * sale/OnSaleStatusOrderChange → OrderEvents (b2b_order_events rows), the HL entity events
+ * <NAME>OnAfterAdd of B2bOrderEvents, OrderComments and B2bInvites → Wakeups (pings to b2bsync),
+ * and the service group. The cabinet (InstallFiles: components copied to
+ * /local/components/b2bsync/, indexes, the article index and its handlers, the bell) follows.
+ * Uninstalling removes the handlers and the registration, switches the service user off and
+ * deletes its webhooks; the dedup table, the template records and the options are kept, so a
+ * reinstall never sends a mail twice.
  */
 class b2bsync_bridge extends CModule
 {
@@ -32,16 +38,6 @@ class b2bsync_bridge extends CModule
     public $MODULE_DESCRIPTION;
     public $PARTNER_NAME;
     public $PARTNER_URI;
-
-    /** @var list<array{0: string, 1: string, 2: string, 3: string, 4: bool}> module, event, class, method, D7 */
-    private const HANDLERS = [
-        ['rest', 'OnRestServiceBuildDescription', '\\B2bsync\\Bridge\\RestService', 'onRestServiceBuildDescription', false],
-        ['sale', 'OnSaleStatusOrderChange', '\\B2bsync\\Bridge\\OrderEvents', 'onSaleStatusOrderChange', true],
-        // wake-up pings: entity events of the watched HL-blocks (module '' as for every HL entity)
-        ['', 'B2bOrderEventsOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
-        ['', 'OrderCommentsOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
-        ['', 'B2bInvitesOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
-    ];
 
     public function __construct()
     {
@@ -58,6 +54,33 @@ class b2bsync_bridge extends CModule
     public function DoInstall()
     {
         global $APPLICATION;
+        if (!$this->CheckRequirements()) {
+            return false;
+        }
+        try {
+            $this->InstallModuleSteps();
+        } catch (\Throwable $e) {
+            Log::error($e, 'install');
+            $APPLICATION->ThrowException(Loc::getMessage('B2BSYNC_BRIDGE_INSTALL_FAILED', ['#ERROR#' => $e->getMessage()]));
+            return false;
+        }
+        $this->InstallFiles();
+        $this->showStep('B2BSYNC_BRIDGE_INSTALL_TITLE', 'step.php');
+        return true;
+    }
+
+    public function DoUninstall()
+    {
+        $this->UnInstallFiles();
+        self::setup()->uninstall();
+        $this->showStep('B2BSYNC_BRIDGE_UNINSTALL_TITLE', 'unstep.php');
+        return true;
+    }
+
+    /** PHP 8.1 and the rest and highloadblock modules. */
+    public function CheckRequirements(): bool
+    {
+        global $APPLICATION;
         if (PHP_VERSION_ID < 80100) {
             $APPLICATION->ThrowException(Loc::getMessage('B2BSYNC_BRIDGE_INSTALL_PHP'));
             return false;
@@ -68,35 +91,24 @@ class b2bsync_bridge extends CModule
                 return false;
             }
         }
-        if (!$this->InstallDB()) {
-            return false;
-        }
-        ModuleManager::registerModule($this->MODULE_ID);
-        $this->InstallEvents();
-        $this->InstallCabinet();
-        $this->showStep('B2BSYNC_BRIDGE_INSTALL_TITLE', 'step.php');
         return true;
     }
 
-    public function DoUninstall()
+    /**
+     * Table, b_module row, handlers, service group: safe to run on an installed module (the
+     * upgrade path).
+     * @return list<string> the steps done
+     */
+    public function InstallModuleSteps(): array
     {
-        $this->UnInstallCabinet();
-        $this->UnInstallEvents();
-        ModuleManager::unRegisterModule($this->MODULE_ID);
-        $this->showStep('B2BSYNC_BRIDGE_UNINSTALL_TITLE', 'unstep.php');
-        return true;
+        return self::setup()->install();
     }
 
     public function InstallDB()
     {
-        global $DB, $APPLICATION;
-        if ($DB->TableExists('b2bsync_bridge_mail_dedup')) {
-            return true;
-        }
-        $errors = $DB->RunSQLBatch(__DIR__ . '/db/mysql/install.sql');
-        if ($errors !== false) {
-            $APPLICATION->ThrowException(implode('<br>', (array)$errors));
-            return false;
+        $steps = new InstallSteps();
+        if (!$steps->hasDedupTable()) {
+            $steps->createDedupTable();
         }
         return true;
     }
@@ -108,43 +120,37 @@ class b2bsync_bridge extends CModule
 
     public function InstallEvents()
     {
-        $this->UnInstallEvents();
-        $events = EventManager::getInstance();
-        foreach (self::HANDLERS as [$module, $event, $class, $method, $d7]) {
-            if ($d7) {
-                $events->registerEventHandler($module, $event, $this->MODULE_ID, $class, $method);
-            } else {
-                $events->registerEventHandlerCompatible($module, $event, $this->MODULE_ID, $class, $method);
-            }
-        }
-        $this->clearRestCache();
+        self::setup()->handlers();
         return true;
     }
 
     public function UnInstallEvents()
     {
-        $events = EventManager::getInstance();
-        foreach (self::HANDLERS as [$module, $event, $class, $method]) {
-            $events->unRegisterEventHandler($module, $event, $this->MODULE_ID, $class, $method);
+        $steps = new InstallSteps();
+        foreach (ModuleSetup::HANDLERS as $handler) {
+            $steps->unregisterHandler($handler);
         }
-        $this->clearRestCache();
         return true;
     }
 
+    /** The cabinet: components, the sale tables' indexes, the article index, the bell. */
     public function InstallFiles()
     {
+        $this->InstallCabinet();
         return true;
     }
 
     public function UnInstallFiles()
     {
+        $this->UnInstallCabinet();
         return true;
     }
 
-    /** The rest module caches the scope list; a new scope shows up once it is cleared. */
-    private function clearRestCache(): void
+    private static function setup(): ModuleSetup
     {
-        Cache::clearCache(true, '/rest/');
+        // the module is not registered yet: load its classes the way include.php registers them
+        require_once dirname(__DIR__) . '/include.php';
+        return new ModuleSetup(new InstallSteps(), new ServiceAccount(new Account()));
     }
 
     /** The admin panel's result page; nothing when called outside it (e.g. from a script). */

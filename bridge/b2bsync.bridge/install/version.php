@@ -1,6 +1,6 @@
 <?php
 
 $arModuleVersion = [
-    'VERSION' => '1.0.0',
-    'VERSION_DATE' => '2026-11-24 00:00:00',
+    'VERSION' => '1.1.0',
+    'VERSION_DATE' => '2026-12-04 00:00:00',
 ];

@@ -42,6 +42,7 @@ final class RestService
     public static function hlblockGet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.get', $query, $nav); }
     public static function hlblockAdd(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.add', $query, $nav); }
     public static function hlblockUpdate(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.update', $query, $nav); }
+    public static function hlblockDeclare(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.declare', $query, $nav); }
     public static function fieldList(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.field.list', $query, $nav); }
     public static function fieldGet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.field.get', $query, $nav); }
     public static function fieldAdd(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.hlblock.field.add', $query, $nav); }
@@ -73,7 +74,7 @@ final class RestService
         }
         $site = new Site();
         $blocks = new HlBlocks();
-        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new ModuleOptions(), new Recipients());
+        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new Access(), new ModuleOptions(), new Recipients());
     }
 
     /**
@@ -88,10 +89,16 @@ final class RestService
             // CRestServer would otherwise replace our code with a core CApplicationException left behind
             global $APPLICATION;
             $APPLICATION->ResetException();
-            throw new RestException(self::describe($e), $e->errorCode(), self::status($e->httpStatus()));
+            if ($e->errorCode() === ErrorCode::CORE) {
+                Log::error($e, $method);
+            }
+            throw new RestException(self::describe($e->errorCode(), $e->getMessage()), $e->errorCode(), self::status($e->httpStatus()));
+        } catch (\Throwable $e) {
+            Log::error($e, $method);
+            throw $e;
         }
         if ($answer['total'] === null && $answer['next'] === null) {
-            return $answer['result'];
+            return self::describeRows($answer['result']);
         }
         $result = $answer['result'];
         if ($answer['next'] !== null) {
@@ -102,15 +109,30 @@ final class RestService
     }
 
     /** The site-language text of the code, with the detail the Core gave. */
-    private static function describe(ApiError $e): string
+    private static function describe(string $code, string $detail): string
     {
-        $text = Loc::getMessage('B2BSYNC_BRIDGE_' . $e->errorCode(), ['#DETAIL#' => $e->getMessage()]);
-        return is_string($text) && $text !== '' ? $text : $e->getMessage();
+        $text = Loc::getMessage('B2BSYNC_BRIDGE_' . $code, ['#DETAIL#' => $detail]);
+        return is_string($text) && $text !== '' ? $text : $detail;
+    }
+
+    /** The per-row errors of an upsert chunk described like the call's own errors. */
+    private static function describeRows(mixed $result): mixed
+    {
+        if (!is_array($result) || !array_is_list($result)) {
+            return $result;
+        }
+        foreach ($result as $i => $row) {
+            if (is_array($row) && isset($row['ERROR'], $row['ERROR_DESCRIPTION'])) {
+                $result[$i]['ERROR_DESCRIPTION'] = self::describe((string)$row['ERROR'], (string)$row['ERROR_DESCRIPTION']);
+            }
+        }
+        return $result;
     }
 
     private static function status(int $code): string
     {
         return match ($code) {
+            403 => \CRestServer::STATUS_FORBIDDEN,
             404 => \CRestServer::STATUS_NOT_FOUND,
             500 => \CRestServer::STATUS_INTERNAL,
             503 => '503 Service Unavailable',

@@ -7,12 +7,18 @@ namespace B2bsync\Bridge;
 use B2bsync\Bridge\Core\ApiError;
 use B2bsync\Bridge\Core\ErrorCode;
 use B2bsync\Bridge\Core\UserPort;
+use Bitrix\Main\Config\Option;
+use Bitrix\Main\UserGroupTable;
 use Bitrix\Main\UserTable;
 
 /**
- * Site users: lookups through Bitrix\Main\UserTable (D7), groups through CUser::GetUserGroup(),
- * creation through CUser::Add() so that the site's password policy and login rules apply
- * (https://dev.1c-bitrix.ru/api_help/main/reference/cuser/add.php).
+ * Site users: lookups through Bitrix\Main\UserTable (D7), memberships through UserGroupTable (the
+ * stored b_user_group rows: CUser::GetUserGroup() adds group 2 to them), creation through
+ * CUser::Add() so that the site's password policy and login rules apply
+ * (https://dev.1c-bitrix.ru/api_help/main/reference/cuser/add.php). CRatings::OnAfterUserRegister
+ * (main's OnAfterUserAdd handler) appends the rating groups of the main module's options
+ * rating_assign_rating_group / rating_assign_authority_group to every new user when
+ * rating_assign_type is "auto" (3 and 4 on a fresh e-shop install).
  */
 final class Users implements UserPort
 {
@@ -34,8 +40,35 @@ final class Users implements UserPort
             'NAME' => (string)$row['NAME'],
             'LAST_NAME' => (string)$row['LAST_NAME'],
             'ACTIVE' => $row['ACTIVE'] === 'Y',
-            'GROUP_IDS' => array_map('intval', \CUser::GetUserGroup((int)$row['ID'])),
+            'GROUP_IDS' => $this->memberships((int)$row['ID']),
         ];
+    }
+
+    /** @return list<int> */
+    private function memberships(int $userId): array
+    {
+        $out = [];
+        $rows = UserGroupTable::getList(['select' => ['GROUP_ID'], 'filter' => ['=USER_ID' => $userId]]);
+        while ($row = $rows->fetch()) {
+            $out[] = (int)$row['GROUP_ID'];
+        }
+        sort($out);
+        return array_values(array_unique($out));
+    }
+
+    public function automaticGroups(): array
+    {
+        if (Option::get('main', 'rating_assign_type', 'manual') !== 'auto') {
+            return [];
+        }
+        $out = [];
+        foreach (['rating_assign_rating_group', 'rating_assign_authority_group'] as $option) {
+            $group = (int)Option::get('main', $option, '0');
+            if ($group > 0) {
+                $out[] = $group;
+            }
+        }
+        return array_values(array_unique($out));
     }
 
     public function loginExists(string $login): bool

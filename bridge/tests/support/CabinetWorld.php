@@ -47,7 +47,7 @@ final class CabinetWorld
     public function __construct(bool $seed = true)
     {
         $this->site = new MemorySite(new \DateTimeImmutable(self::NOW));
-        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
+        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
         $this->applySchema();
         if ($seed) {
             $this->seed();
@@ -69,6 +69,8 @@ final class CabinetWorld
     private function applySchema(): void
     {
         $doc = json_decode((string)file_get_contents(B2BSYNC_CONTRACT_DIR . '/hl_blocks.json'), true, 64, JSON_THROW_ON_ERROR);
+        // as `b2bsync schema apply` does: declare the blocks first (the bridge's access control)
+        $this->call('b2bsync.hlblock.declare', ['NAMES' => array_map(static fn (array $b): string => $b['NAME'], $doc['blocks'])]);
         foreach ($doc['blocks'] as $block) {
             $id = $this->call('b2bsync.hlblock.add', ['NAME' => $block['NAME'], 'TABLE_NAME' => $block['TABLE_NAME']]);
             foreach ($block['FIELDS'] as $field) {

@@ -22,7 +22,7 @@ final class ContractRunner
     public function __construct()
     {
         $this->site = new MemorySite(new \DateTimeImmutable('2026-11-24T04:17:58+03:00'));
-        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
+        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
     }
 
     /** @return list<string> every scenario file */
@@ -105,7 +105,28 @@ final class ContractRunner
         $site = $this->site;
         switch ($name) {
             case 'order_status_change':
+                // USER_ID is the session's user; the order's EMP_STATUS_ID (if given) is not read
                 (new OrderEventWriter($site, $site, $site))->write($args['ORDER_ID'], $args['OLD_STATUS'], $args['NEW_STATUS'], $args['USER_ID']);
+                return;
+            case 'caller':
+                $site->callerId = (int)$args['USER_ID'];
+                return;
+            case 'service_user':
+                $site->addServiceUserByHand($args['EMAIL']);
+                return;
+            case 'module_options':
+                if (array_key_exists('HLBLOCKS', $args)) {
+                    $site->options['hl_allowed'] = json_encode($args['HLBLOCKS']);
+                }
+                if (array_key_exists('USER_GROUPS', $args)) {
+                    $site->options['user_groups'] = json_encode($args['USER_GROUPS']);
+                }
+                return;
+            case 'hlblock_add_by_hand':
+                $site->addBlockByHand($args['NAME'], $args['TABLE_NAME']);
+                return;
+            case 'mail_type_add_by_hand':
+                $site->addType(['EVENT_NAME' => $args['EVENT_NAME'], 'LID' => $args['LID'], 'NAME' => $args['NAME'], 'DESCRIPTION' => '', 'SORT' => 100]);
                 return;
             case 'mail_template_edit':
                 foreach ($args['FIELDS'] as $key => $value) {

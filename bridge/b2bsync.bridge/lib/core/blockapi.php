@@ -9,12 +9,15 @@ final class BlockApi
 {
     public const BLOCK_COLUMNS = ['ID' => 'integer', 'NAME' => 'string', 'TABLE_NAME' => 'string'];
 
-    public function __construct(private readonly BlockPort $blocks, private readonly SitePort $site)
-    {
+    public function __construct(
+        private readonly BlockPort $blocks,
+        private readonly SitePort $site,
+        private readonly AccessPolicy $policy,
+    ) {
     }
 
     /**
-     * The block a call names (HLBLOCK: ID or NAME; HLBLOCK_ID: ID).
+     * The block a call names (HLBLOCK: ID or NAME; HLBLOCK_ID: ID), if b2bsync may use it.
      * @return array{ID: int, NAME: string, TABLE_NAME: string, LANG: array<string, string>}
      */
     public function resolve(Params $params, bool $idOnly = false): array
@@ -22,10 +25,23 @@ final class BlockApi
         $ref = $params->blockRef($idOnly);
         foreach ($this->blocks->blocks() as $block) {
             if ((isset($ref['ID']) && $block['ID'] === $ref['ID']) || (isset($ref['NAME']) && $block['NAME'] === $ref['NAME'])) {
+                $this->policy->block($block);
                 return $block;
             }
         }
         throw ApiError::of(ErrorCode::NOT_FOUND, 'HL-block ' . ($ref['ID'] ?? $ref['NAME'] ?? '') . ' not found');
+    }
+
+    /** @return array{ID: int, NAME: string, TABLE_NAME: string, LANG: array<string, string>} */
+    private function blockById(int $id): array
+    {
+        foreach ($this->blocks->blocks() as $block) {
+            if ($block['ID'] === $id) {
+                $this->policy->block($block);
+                return $block;
+            }
+        }
+        throw ApiError::of(ErrorCode::NOT_FOUND, 'HL-block not found');
     }
 
     /** @return array<string, array<string, mixed>> the block's fields by FIELD_NAME */
@@ -59,10 +75,32 @@ final class BlockApi
         }
         foreach ($this->blocks->blocks() as $block) {
             if ($match($block)) {
+                $this->policy->block($block);
                 return $block;
             }
         }
         throw ApiError::of(ErrorCode::NOT_FOUND, 'HL-block not found');
+    }
+
+    /**
+     * b2bsync.hlblock.declare: the blocks b2bsync may use from now on (NAMES, a list). Names of
+     * blocks that do not exist yet, or are b2bsync's already; see AccessPolicy::declare().
+     * @return list<string> every declared name
+     */
+    public function declare(Params $params): array
+    {
+        $names = [];
+        foreach (Params::asList($params->get('NAMES'), 'NAMES') as $item) {
+            if (!is_string($item)) {
+                throw ApiError::of(ErrorCode::ARGUMENT, 'NAMES must list HL-block names');
+            }
+            NameRules::blockName($item);
+            $names[] = $item;
+        }
+        if ($names === []) {
+            throw ApiError::of(ErrorCode::ARGUMENT, 'NAMES must list HL-block names');
+        }
+        return $this->policy->declare($names, $this->blocks->blocks());
     }
 
     public function add(Params $params): int
@@ -72,6 +110,7 @@ final class BlockApi
         NameRules::blockName($name);
         NameRules::tableName($tableName);
         $lang = $params->has('LANG') ? Params::langMap($params->get('LANG'), 'LANG') : [];
+        $this->policy->newBlock($name);
         foreach ($this->blocks->blocks() as $block) {
             if ($block['NAME'] === $name) {
                 throw ApiError::of(ErrorCode::HLBLOCK_EXISTS, "an HL-block named $name exists");
@@ -86,15 +125,7 @@ final class BlockApi
     public function update(Params $params): bool
     {
         $id = $params->id();
-        $block = null;
-        foreach ($this->blocks->blocks() as $candidate) {
-            if ($candidate['ID'] === $id) {
-                $block = $candidate;
-            }
-        }
-        if ($block === null) {
-            throw ApiError::of(ErrorCode::NOT_FOUND, 'HL-block not found');
-        }
+        $block = $this->blockById($id);
         foreach (['NAME', 'TABLE_NAME'] as $key) {
             if ($params->has($key) && $params->get($key) !== $block[$key]) {
                 throw ApiError::of(ErrorCode::ARGUMENT, "$key cannot be changed");
@@ -128,6 +159,7 @@ final class BlockApi
         if ($field === null) {
             throw ApiError::of(ErrorCode::NOT_FOUND, 'user field not found');
         }
+        $this->blockById((int)$field['HLBLOCK_ID']);
         return $field;
     }
 

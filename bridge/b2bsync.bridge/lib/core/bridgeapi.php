@@ -11,9 +11,9 @@ namespace B2bsync\Bridge\Core;
 final class BridgeApi
 {
     /** The module version (install/version.php says the same) and the contract's major version. */
-    public const VERSION = '1.0.0';
+    public const VERSION = '1.1.0';
     public const API = 1;
-    public const FEATURES = ['cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
+    public const FEATURES = ['access_control', 'cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
 
     /** REST method => handler. */
     public const METHODS = [
@@ -22,6 +22,7 @@ final class BridgeApi
         'b2bsync.hlblock.get' => 'hlblockGet',
         'b2bsync.hlblock.add' => 'hlblockAdd',
         'b2bsync.hlblock.update' => 'hlblockUpdate',
+        'b2bsync.hlblock.declare' => 'hlblockDeclare',
         'b2bsync.hlblock.field.list' => 'fieldList',
         'b2bsync.hlblock.field.get' => 'fieldGet',
         'b2bsync.hlblock.field.add' => 'fieldAdd',
@@ -53,6 +54,7 @@ final class BridgeApi
     private readonly MailApi $mail;
     private readonly ?NotifyApi $notify;
     private readonly OptionApi $options;
+    private readonly AccessPolicy $policy;
 
     public function __construct(
         BlockPort $blocks,
@@ -60,13 +62,15 @@ final class BridgeApi
         UserPort $users,
         MailPort $mail,
         private readonly SitePort $site,
+        AccessPort $access,
         OptionPort $options,
         ?RecipientPort $recipients = null,
     ) {
-        $this->blocks = new BlockApi($blocks, $site);
+        $this->policy = new AccessPolicy($access);
+        $this->blocks = new BlockApi($blocks, $site, $this->policy);
         $this->items = new ItemApi($this->blocks, $rows, $site);
-        $this->users = new UserApi($users);
-        $this->mail = new MailApi($mail, $site);
+        $this->users = new UserApi($users, $this->policy);
+        $this->mail = new MailApi($mail, $site, $this->policy);
         $this->notify = $recipients !== null ? new NotifyApi($recipients, $options) : null;
         $this->options = new OptionApi($options);
     }
@@ -85,6 +89,7 @@ final class BridgeApi
         if ($handler === null) {
             throw ApiError::of(ErrorCode::METHOD_NOT_FOUND, 'Method not found!');
         }
+        $this->policy->caller();
         $params = new Params($query);
         if ($start !== null && !$params->has('START')) {
             $params = new Params($query + ['START' => $start]);
@@ -108,6 +113,7 @@ final class BridgeApi
             'LANGUAGES' => $languages,
             'PERSON_TYPES' => $this->site->personTypes(),
             'FEATURES' => self::FEATURES,
+            'ACCESS' => $this->policy->info(),
         ];
     }
 
@@ -115,6 +121,7 @@ final class BridgeApi
     private function hlblockGet(Params $p): array { return $this->blocks->get($p); }
     private function hlblockAdd(Params $p): int { return $this->blocks->add($p); }
     private function hlblockUpdate(Params $p): bool { return $this->blocks->update($p); }
+    private function hlblockDeclare(Params $p): array { return $this->blocks->declare($p); }
     private function fieldList(Params $p): array { return $this->blocks->fieldList($p); }
     private function fieldGet(Params $p): array { return $this->blocks->fieldGet($p); }
     private function fieldAdd(Params $p): int { return $this->blocks->fieldAdd($p); }

@@ -31,12 +31,15 @@ final class ErrorCode
     public const USER_EXISTS = 'ERROR_USER_EXISTS';
     public const USER_ADD = 'ERROR_USER_ADD';
     public const BUSY = 'ERROR_BUSY';
+    public const ACCESS_DENIED = 'ERROR_ACCESS_DENIED';
+    public const TEMPLATE_UNSAFE = 'ERROR_TEMPLATE_UNSAFE';
 
     private const STATUS = [
         self::NOT_FOUND => 404,
         self::METHOD_NOT_FOUND => 404,
         self::CORE => 500,
         self::BUSY => 503,
+        self::ACCESS_DENIED => 403,
     ];
 
     public static function status(string $code): int

@@ -23,6 +23,8 @@ final class FieldSpec
     public const IMMUTABLE = ['FIELD_NAME', 'USER_TYPE_ID', 'MULTIPLE'];
     private const OTHER = ['SORT', 'XML_ID', 'SHOW_FILTER', 'SETTINGS', 'LIST'];
     private const IGNORED = ['ID', 'ENTITY_ID'];
+    /** Decimal places of a double field created without SETTINGS.PRECISION (money: kopecks). */
+    public const DEFAULT_PRECISION = 2;
 
     /**
      * The FIELD object with upper-cased keys; unknown keys are an error.
@@ -73,7 +75,21 @@ final class FieldSpec
             'LABELS' => [],
             'LIST' => [],
         ];
-        return self::merge($field, $spec);
+        return self::withPrecision(self::merge($field, $spec), self::DEFAULT_PRECISION);
+    }
+
+    /**
+     * A double field keeps a PRECISION: without one Bitrix rounds every value to a whole number
+     * (1500.5 is stored 1501), and SETTINGS sent on update replace the stored set.
+     * @param array<string, mixed> $field
+     * @return array<string, mixed>
+     */
+    private static function withPrecision(array $field, int $precision): array
+    {
+        if ($field['USER_TYPE_ID'] === 'double' && !array_key_exists('PRECISION', $field['SETTINGS'])) {
+            $field['SETTINGS']['PRECISION'] = $precision;
+        }
+        return $field;
     }
 
     /**
@@ -93,7 +109,8 @@ final class FieldSpec
                 throw ApiError::of(ErrorCode::FIELD_IMMUTABLE, "$key of a field never changes");
             }
         }
-        return self::merge($field, $spec);
+        $current = (int)($field['SETTINGS']['PRECISION'] ?? self::DEFAULT_PRECISION);
+        return self::withPrecision(self::merge($field, $spec), $current);
     }
 
     /**

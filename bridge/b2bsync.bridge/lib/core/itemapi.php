@@ -8,8 +8,10 @@ namespace B2bsync\Bridge\Core;
 final class ItemApi
 {
     private const UPSERT_ATTEMPTS = 2;
-    /** Rows one upsert with ROWS may carry. */
-    public const MAX_ROWS = 500;
+    /** Rows one b2bsync.item.upsert call may carry in ROWS. */
+    public const MAX_ROWS = 1000;
+    /** Marks a row the chunk added and has not read back yet. */
+    private const UNREAD = "\0unread";
 
     public function __construct(
         private readonly BlockApi $blocks,
@@ -32,8 +34,25 @@ final class ItemApi
     }
 
     /**
+     * A row as the port stores it, in ValueCodec's internal form.
      * @param array<string, array<string, mixed>> $fields
      * @param array<string, mixed> $row
+     * @return array<string, mixed>
+     */
+    public static function internal(array $fields, array $row): array
+    {
+        $out = ['ID' => (int)$row['ID']];
+        foreach ($fields as $name => $field) {
+            if (array_key_exists($name, $row)) {
+                $out[$name] = ValueCodec::fromStore($field, $row[$name]);
+            }
+        }
+        return $out;
+    }
+
+    /**
+     * @param array<string, array<string, mixed>> $fields
+     * @param array<string, mixed> $row internal
      * @param list<string> $names
      * @return array<string, mixed>
      */
@@ -57,8 +76,13 @@ final class ItemApi
         $query = ListQuery::parse($params->all(), self::columns($fields), $this->site->timezone());
         $offset = Paging::offset($params->get('START'));
         $found = $this->rows->findRows($block, $fields, $query, Paging::PAGE_SIZE, $offset);
-        $rows = array_map(fn (array $row): array => $this->answerRow($fields, $row, $query->select), $found['rows']);
-        $nav = Paging::navigation($offset, count($rows), $found['total']);
+        $rows = array_map(fn (array $row): array => $this->answerRow($fields, self::internal($fields, $row), $query->select), $found['rows']);
+        $total = $found['total'];
+        if ($offset !== null && $offset > 0 && $rows === []) {
+            // past the last page D7 answers the offset for the count: count for real
+            $total = $this->rows->countRows($block, $fields, $query);
+        }
+        $nav = Paging::navigation($offset, count($rows), $total);
         return ['result' => $rows, 'total' => $nav['total'], 'next' => $nav['next']];
     }
 
@@ -99,116 +123,153 @@ final class ItemApi
     }
 
     /**
-     * One row (FIELDS): {ID, ACTION}. Many rows (ROWS, up to MAX_ROWS): each upserted on its
-     * own — its own lock, its own write — and a list of outcomes in order, {ID, ACTION} or
-     * {ERROR, ERROR_DESCRIPTION} for a row that failed; the other rows still go.
-     *
-     * @return array<array-key, mixed>
+     * FIELDS: one row, its outcome {ID, ACTION} or the error. ROWS: a chunk, each row's outcome
+     * in order ({ID, ACTION} or {ERROR, ERROR_DESCRIPTION}), under one lock, found with one lookup.
+     * @return array<string, mixed>|list<array<string, mixed>>
      */
     public function upsert(Params $params): array
     {
         $block = $this->blocks->resolve($params);
         $fields = $this->blocks->fieldsByName($block['ID']);
-        if (!$params->has('ROWS')) {
-            return $this->upsertOne($block, $fields, $params->get('KEY'), Params::upperKeys($params->object('FIELDS')));
-        }
-        if ($params->has('FIELDS')) {
-            throw ApiError::of(ErrorCode::ARGUMENT, 'give FIELDS or ROWS, not both');
-        }
-        $rows = $params->get('ROWS');
-        if (!is_array($rows) || !array_is_list($rows) || $rows === [] || count($rows) > self::MAX_ROWS) {
-            throw ApiError::of(ErrorCode::ARGUMENT, 'ROWS must be a list of 1-' . self::MAX_ROWS . ' objects');
-        }
-        $out = [];
-        foreach ($rows as $row) {
-            try {
-                if (!is_array($row) || ($row !== [] && array_is_list($row))) {
-                    throw ApiError::of(ErrorCode::ARGUMENT, 'every item of ROWS must be an object');
-                }
-                $out[] = $this->upsertOne($block, $fields, $params->get('KEY'), Params::upperKeys($row));
-            } catch (ApiError $e) {
-                $out[] = ['ERROR' => $e->errorCode(), 'ERROR_DESCRIPTION' => $e->getMessage()];
+        if ($params->has('ROWS')) {
+            if ($params->has('FIELDS')) {
+                throw ApiError::of(ErrorCode::ARGUMENT, 'send FIELDS (one row) or ROWS (a list), not both');
             }
+            $rows = Params::asList($params->get('ROWS'), 'ROWS');
+            if ($rows === [] || count($rows) > self::MAX_ROWS) {
+                throw ApiError::of(ErrorCode::ARGUMENT, 'ROWS must hold 1-' . self::MAX_ROWS . ' rows');
+            }
+            $key = UpsertDecision::keyNames($params->get('KEY'), $fields);
+            return $this->chunk($block, $fields, $key, $rows, false);
         }
-        return $out;
+        $given = Params::upperKeys($params->object('FIELDS'));
+        $key = UpsertDecision::key($params->get('KEY'), $fields, $given);
+        return $this->chunk($block, $fields, $key, [$given], true)[0];
     }
 
     /**
      * @param array{ID: int, NAME: string, TABLE_NAME: string} $block
      * @param array<string, array<string, mixed>> $fields
-     * @param array<string, mixed> $given
-     * @return array{ID: int, ACTION: string}
+     * @param list<string> $key
+     * @param list<mixed> $rawRows
+     * @return list<array<string, mixed>>
      */
-    private function upsertOne(array $block, array $fields, mixed $rawKey, array $given): array
+    private function chunk(array $block, array $fields, array $key, array $rawRows, bool $single): array
     {
         $tz = $this->site->timezone();
-        $key = UpsertDecision::key($rawKey, $fields, $given);
-        $keyValues = UpsertDecision::keyValues($key, $fields, $given, $tz);
-        $lock = UpsertDecision::lockName($block['ID'], $keyValues);
-        if (!$this->rows->lock($lock)) {
-            throw ApiError::of(ErrorCode::BUSY, 'another upsert of this key is running');
+        $out = [];
+        $pending = [];
+        foreach ($rawRows as $i => $raw) {
+            try {
+                $given = Params::upperKeys(Params::asObject($raw, "ROWS[$i]"));
+                UpsertDecision::present($key, $given);
+                $pending[$i] = [$given, UpsertDecision::keyValues($key, $fields, $given, $tz)];
+            } catch (ApiError $e) {
+                if ($single) {
+                    throw $e;
+                }
+                $out[$i] = self::failure($e);
+            }
         }
-        try {
-            return $this->upsertLocked($block, $fields, $given, $key, $keyValues, $tz);
-        } finally {
-            $this->rows->unlock($lock);
+        if ($pending !== []) {
+            $sets = array_values(array_map(static fn (array $p): array => $p[1], $pending));
+            $lock = UpsertDecision::lockName($block['ID'], $sets);
+            if (!$this->rows->lock($lock)) {
+                throw ApiError::of(ErrorCode::BUSY, 'another upsert of these keys is running');
+            }
+            try {
+                $byKey = [];
+                foreach ($this->rows->findByKeys($block, $fields, $key, $sets) as $found) {
+                    $row = self::internal($fields, $found);
+                    $byKey[UpsertDecision::indexKey($key, $row)][] = $row;
+                }
+                foreach ($pending as $i => [$given, $keyValues]) {
+                    try {
+                        $out[$i] = $this->upsertOne($block, $fields, $key, $given, $keyValues, $byKey, $tz);
+                    } catch (ApiError $e) {
+                        if ($single) {
+                            throw $e;
+                        }
+                        $out[$i] = self::failure($e);
+                    }
+                }
+            } finally {
+                $this->rows->unlock($lock);
+            }
         }
+        ksort($out);
+        return array_values($out);
     }
 
     /**
      * @param array{ID: int, NAME: string, TABLE_NAME: string} $block
      * @param array<string, array<string, mixed>> $fields
-     * @param array<string, mixed> $given
      * @param list<string> $key
+     * @param array<string, mixed> $given
      * @param array<string, mixed> $keyValues
+     * @param array<string, list<array<string, mixed>>> $byKey rows found so far, by UpsertDecision::indexKey
      * @return array{ID: int, ACTION: string}
      */
-    private function upsertLocked(array $block, array $fields, array $given, array $key, array $keyValues, \DateTimeZone $tz): array
+    private function upsertOne(array $block, array $fields, array $key, array $given, array $keyValues, array &$byKey, \DateTimeZone $tz): array
     {
+        $indexKey = UpsertDecision::indexKey($key, $keyValues);
         for ($attempt = 1; ; $attempt++) {
-            $row = UpsertDecision::target($this->byKey($block, $fields, $key, $keyValues));
+            $matches = array_map(fn (array $row): array => $this->fresh($block, $fields, $row), $byKey[$indexKey] ?? []);
+            $row = UpsertDecision::target($matches);
             if ($row === null) {
                 $values = RowWriter::prepare($fields, $given, $tz, null);
                 try {
-                    return ['ID' => $this->rows->addRow($block, $fields, $values), 'ACTION' => UpsertDecision::ADD];
+                    $id = $this->rows->addRow($block, $fields, $values);
                 } catch (ApiError $e) {
                     // another writer may have added the key meanwhile: look again, once
                     if ($e->errorCode() !== ErrorCode::DUPLICATE || $attempt >= self::UPSERT_ATTEMPTS) {
                         throw $e;
                     }
+                    $byKey[$indexKey] = array_map(
+                        static fn (array $r): array => self::internal($fields, $r),
+                        $this->rows->findByKeys($block, $fields, $key, [$keyValues])
+                    );
+                    if ($byKey[$indexKey] === []) {
+                        throw $e;
+                    }
                     continue;
                 }
+                $byKey[$indexKey] = [['ID' => $id, self::UNREAD => true]];
+                return ['ID' => $id, 'ACTION' => UpsertDecision::ADD];
             }
             $values = RowWriter::prepare($fields, $given, $tz, $row);
             $action = UpsertDecision::action($fields, $values, $row, [$this->rows, 'file']);
             if ($action === UpsertDecision::UPDATE) {
                 $this->rows->updateRow($block, $fields, $row, $values);
+                $byKey[$indexKey] = [['ID' => (int)$row['ID'], self::UNREAD => true]];
             }
             return ['ID' => (int)$row['ID'], 'ACTION' => $action];
         }
     }
 
     /**
+     * A row of the chunk's map, read again when the chunk itself wrote it (only a key repeated
+     * within one chunk needs that).
      * @param array{ID: int, NAME: string, TABLE_NAME: string} $block
      * @param array<string, array<string, mixed>> $fields
-     * @param list<string> $key
-     * @param array<string, mixed> $keyValues
-     * @return list<array<string, mixed>>
+     * @param array<string, mixed> $row
+     * @return array<string, mixed>
      */
-    private function byKey(array $block, array $fields, array $key, array $keyValues): array
+    private function fresh(array $block, array $fields, array $row): array
     {
-        $conditions = [];
-        foreach ($key as $name) {
-            $conditions[] = new Condition($name, 'eq', $keyValues[$name]);
-        }
-        $query = new ListQuery($conditions, [['ID', false]], array_keys(self::columns($fields)));
-        return $this->rows->findRows($block, $fields, $query, 2, null)['rows'];
+        return isset($row[self::UNREAD]) ? $this->row($block, $fields, (int)$row['ID']) : $row;
+    }
+
+    /** @return array{ERROR: string, ERROR_DESCRIPTION: string} */
+    public static function failure(ApiError $e): array
+    {
+        return ['ERROR' => $e->errorCode(), 'ERROR_DESCRIPTION' => $e->getMessage()];
     }
 
     /**
      * @param array{ID: int, NAME: string, TABLE_NAME: string} $block
      * @param array<string, array<string, mixed>> $fields
-     * @return array<string, mixed>
+     * @return array<string, mixed> internal
      */
     private function row(array $block, array $fields, int $id): array
     {
@@ -216,6 +277,6 @@ final class ItemApi
         if ($row === null) {
             throw ApiError::of(ErrorCode::NOT_FOUND, "row $id of {$block['NAME']} not found");
         }
-        return $row;
+        return self::internal($fields, $row);
     }
 }

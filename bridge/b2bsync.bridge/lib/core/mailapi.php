@@ -9,14 +9,19 @@ final class MailApi
 {
     public const MAX_DEDUP_KEY = 255;
 
-    public function __construct(private readonly MailPort $mail, private readonly SitePort $site)
-    {
+    public function __construct(
+        private readonly MailPort $mail,
+        private readonly SitePort $site,
+        private readonly AccessPolicy $policy,
+    ) {
     }
 
+    /** EVENT_NAME: well-formed, and a B2B_ event (AccessPolicy). */
     private function eventName(Params $params): string
     {
         $name = $params->string('EVENT_NAME');
         NameRules::eventName($name);
+        $this->policy->eventName($name);
         return $name;
     }
 
@@ -44,7 +49,8 @@ final class MailApi
     /** @return list<array<string, mixed>> */
     public function typeList(Params $params): array
     {
-        return $this->mail->types($params->has('EVENT_NAME') ? $this->eventName($params) : null);
+        $types = $this->mail->types($params->has('EVENT_NAME') ? $this->eventName($params) : null);
+        return array_values(array_filter($types, static fn (array $t): bool => AccessPolicy::isB2bEvent((string)$t['EVENT_NAME'])));
     }
 
     /** @return array{ID: int, ACTION: string} */
@@ -102,6 +108,9 @@ final class MailApi
         $records = $this->mail->records();
         $out = [];
         foreach ($this->mail->templates($params->has('EVENT_NAME') ? $this->eventName($params) : null) as $template) {
+            if (!AccessPolicy::isB2bEvent((string)$template['EVENT_NAME'])) {
+                continue;
+            }
             $record = null;
             foreach ($records as $candidate) {
                 if ($candidate['ID'] === (int)$template['ID']) {
@@ -126,6 +135,7 @@ final class MailApi
     public function templateEnsure(Params $params): array
     {
         $desired = $this->desiredTemplate($params);
+        $this->policy->template($desired);
         if (!$this->hasType($desired['EVENT_NAME'])) {
             throw ApiError::of(ErrorCode::NOT_FOUND, "no mail event type {$desired['EVENT_NAME']}");
         }

@@ -7,18 +7,17 @@ namespace B2bsync\Bridge\Core;
 /** b2bsync.user.* — find a site user by e-mail, add one. */
 final class UserApi
 {
-    /** Group 1 is the administrators': the bridge never hands that out. */
-    public const ADMIN_GROUP = 1;
-
-    public function __construct(private readonly UserPort $users)
+    public function __construct(private readonly UserPort $users, private readonly AccessPolicy $policy)
     {
     }
 
-    /** @param array<string, mixed> $user */
-    public static function answer(array $user): array
+    /**
+     * @param array<string, mixed> $user
+     * @return array<string, mixed>
+     */
+    public function answer(array $user): array
     {
-        $groups = array_map('intval', $user['GROUP_IDS']);
-        sort($groups);
+        $groups = $this->policy->reportedGroups(array_map('intval', $user['GROUP_IDS']), $this->users->automaticGroups());
         return [
             'ID' => (int)$user['ID'],
             'LOGIN' => (string)$user['LOGIN'],
@@ -34,7 +33,10 @@ final class UserApi
     public function find(Params $params): ?array
     {
         $user = $this->users->findByEmail(NameRules::email($params->string('EMAIL')));
-        return $user === null ? null : self::answer($user);
+        if ($user === null || $this->policy->hidesUser((int)$user['ID'])) {
+            return null;
+        }
+        return $this->answer($user);
     }
 
     public function add(Params $params): int
@@ -73,13 +75,11 @@ final class UserApi
             if ($group === null) {
                 throw ApiError::of(ErrorCode::ARGUMENT, 'GROUP_IDS must list group IDs');
             }
-            if ($group === self::ADMIN_GROUP) {
-                throw ApiError::of(ErrorCode::ARGUMENT, 'the bridge never adds users to the administrators group');
-            }
             $out[] = $group;
         }
         $out = array_values(array_unique($out));
         sort($out);
+        $this->policy->userGroups($out);
         return $out;
     }
 }

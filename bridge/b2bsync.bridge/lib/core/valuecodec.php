@@ -29,7 +29,11 @@ final class ValueCodec
         return $value === null || $value === '' || $value === [];
     }
 
-    /** @param array<string, mixed> $field */
+    /**
+     * A written value in its internal form. A boolean is never empty: null and "" are 0, as
+     * Bitrix stores them; a double is rounded to the field's PRECISION, as Bitrix rounds it.
+     * @param array<string, mixed> $field
+     */
     public static function convert(array $field, mixed $raw, \DateTimeZone $tz): mixed
     {
         if ($field['MULTIPLE']) {
@@ -42,7 +46,60 @@ final class ValueCodec
             }
             return $out;
         }
-        return self::isEmpty($raw) ? null : self::convertOne($field, $raw, $tz);
+        if (self::isEmpty($raw)) {
+            return $field['USER_TYPE_ID'] === 'boolean' ? 0 : null;
+        }
+        return self::convertOne($field, $raw, $tz);
+    }
+
+    /**
+     * A stored value in the internal form. A real site keeps "" in a string field that was
+     * never written, 0 in an emptied enumeration or file field (every link-mode document's
+     * UF_FILE_ID), and 0 or 1 in a boolean: all of them read back as "empty" except the boolean,
+     * which is never NULL.
+     * @param array<string, mixed> $field
+     */
+    public static function fromStore(array $field, mixed $value): mixed
+    {
+        $type = (string)$field['USER_TYPE_ID'];
+        if ($field['MULTIPLE']) {
+            $out = [];
+            foreach (is_array($value) ? $value : [] as $item) {
+                $item = self::storedOne($type, $item);
+                if ($item !== null) {
+                    $out[] = $item;
+                }
+            }
+            return $out;
+        }
+        return self::storedOne($type, $value);
+    }
+
+    private static function storedOne(string $type, mixed $value): mixed
+    {
+        if ($type === 'boolean') {
+            return $value ? 1 : 0;
+        }
+        if ($value === null || $value === '') {
+            return null;
+        }
+        if (($type === 'enumeration' || $type === 'file') && is_numeric($value) && (int)$value === 0) {
+            return null;
+        }
+        return $value;
+    }
+
+    /**
+     * Bitrix's rounding of a double (DoubleType::onBeforeSave: round() to SETTINGS.PRECISION,
+     * half away from zero); a field without SETTINGS is left as it is.
+     * @param array<string, mixed> $field
+     */
+    public static function rounded(array $field, float $value): float
+    {
+        if (!isset($field['SETTINGS']) || !is_array($field['SETTINGS'])) {
+            return $value;
+        }
+        return round($value, (int)($field['SETTINGS']['PRECISION'] ?? 0));
     }
 
     /** @param array<string, mixed> $field */
@@ -60,6 +117,9 @@ final class ValueCodec
         }
         if ($type === 'file') {
             return self::toFile($raw);
+        }
+        if ($type === 'double') {
+            return self::rounded($field, self::toFloat($raw));
         }
         return self::toScalar($type, $raw, $tz);
     }

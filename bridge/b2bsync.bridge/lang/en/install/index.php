@@ -7,3 +7,4 @@ $MESS['B2BSYNC_BRIDGE_INSTALL_PHP'] = 'The module needs PHP 8.1 or newer.';
 $MESS['B2BSYNC_BRIDGE_INSTALL_NEEDS'] = 'Install the "#MODULE#" module first.';
 $MESS['B2BSYNC_BRIDGE_INSTALL_TITLE'] = 'Installing b2bsync.bridge';
 $MESS['B2BSYNC_BRIDGE_UNINSTALL_TITLE'] = 'Uninstalling b2bsync.bridge';
+$MESS['B2BSYNC_BRIDGE_INSTALL_FAILED'] = 'The installation failed: #ERROR#';

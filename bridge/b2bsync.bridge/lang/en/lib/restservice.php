@@ -20,3 +20,5 @@ $MESS['B2BSYNC_BRIDGE_ERROR_UPSERT_AMBIGUOUS'] = 'KEY finds several rows: #DETAI
 $MESS['B2BSYNC_BRIDGE_ERROR_USER_EXISTS'] = 'The user exists: #DETAIL#';
 $MESS['B2BSYNC_BRIDGE_ERROR_USER_ADD'] = 'The user was not created: #DETAIL#';
 $MESS['B2BSYNC_BRIDGE_ERROR_BUSY'] = 'A write of this key is running, retry later: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_ACCESS_DENIED'] = 'Access denied: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_TEMPLATE_UNSAFE'] = 'The mail template is refused: #DETAIL#';

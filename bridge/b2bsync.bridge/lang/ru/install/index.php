@@ -7,3 +7,4 @@ $MESS['B2BSYNC_BRIDGE_INSTALL_PHP'] = 'Модулю нужен PHP 8.1 или н
 $MESS['B2BSYNC_BRIDGE_INSTALL_NEEDS'] = 'Сначала установите модуль «#MODULE#».';
 $MESS['B2BSYNC_BRIDGE_INSTALL_TITLE'] = 'Установка модуля b2bsync.bridge';
 $MESS['B2BSYNC_BRIDGE_UNINSTALL_TITLE'] = 'Удаление модуля b2bsync.bridge';
+$MESS['B2BSYNC_BRIDGE_INSTALL_FAILED'] = 'Установка не удалась: #ERROR#';

@@ -1,4 +1,4 @@
 <?php
-$MESS['B2BSYNC_BRIDGE_STEP_INSTALLED'] = 'Модуль установлен: методы b2bsync.* доступны входящим вебхукам с правом «b2bsync».';
-$MESS['B2BSYNC_BRIDGE_STEP_NEXT'] = 'Дайте входящему вебхуку права «sale» и «b2bsync», затем выполните «b2bsync doctor» и «b2bsync schema apply». Адрес и секрет ссылок на документы задаются в настройках модуля.';
+$MESS['B2BSYNC_BRIDGE_STEP_INSTALLED'] = 'Модуль установлен: методы b2bsync.* доступны участникам его сервисной группы (и администраторам).';
+$MESS['B2BSYNC_BRIDGE_STEP_NEXT'] = 'Далее на странице настроек модуля (Настройки → Настройки продукта → Настройки модулей → b2bsync: мост REST) создайте сервисного пользователя и его входящий вебхук и скопируйте его адрес в настройки b2bsync; затем выполните «b2bsync doctor» и «b2bsync schema apply».';
 $MESS['B2BSYNC_BRIDGE_STEP_BACK'] = 'Вернуться в список';

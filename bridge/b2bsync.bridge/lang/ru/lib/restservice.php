@@ -20,3 +20,5 @@ $MESS['B2BSYNC_BRIDGE_ERROR_UPSERT_AMBIGUOUS'] = 'KEY находит неско�
 $MESS['B2BSYNC_BRIDGE_ERROR_USER_EXISTS'] = 'Пользователь уже существует: #DETAIL#';
 $MESS['B2BSYNC_BRIDGE_ERROR_USER_ADD'] = 'Пользователь не создан: #DETAIL#';
 $MESS['B2BSYNC_BRIDGE_ERROR_BUSY'] = 'Запись с этим ключом уже идёт, повторите позже: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_ACCESS_DENIED'] = 'Доступ запрещён: #DETAIL#';
+$MESS['B2BSYNC_BRIDGE_ERROR_TEMPLATE_UNSAFE'] = 'Почтовый шаблон отклонён: #DETAIL#';
