@@ -4,6 +4,7 @@ Sources, highest priority first: explicit arguments, environment (``B2BSYNC_…`
 ``__``), a ``.env`` file, the TOML file given by ``--config`` or ``B2BSYNC_CONFIG``, defaults.
 """
 
+from ._approval import ApprovalSettings
 from ._bitrix import BitrixSettings, RateLimitProfile
 from ._load import load_settings
 from ._log import LogSettings
@@ -15,6 +16,7 @@ from ._web import WebSettings
 from ._workflows import OutboxSettings, WatchSettings
 
 __all__ = [
+    "ApprovalSettings",
     "BitrixSettings",
     "LogSettings",
     "OneCSettings",

@@ -1,6 +1,7 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ._approval import ApprovalSettings
 from ._bitrix import BitrixSettings
 from ._log import LogSettings
 from ._onec import OneCSettings
@@ -29,3 +30,4 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
