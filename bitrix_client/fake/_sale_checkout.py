@@ -113,7 +113,9 @@ def place_order(
 ) -> int:
     """Check out a basket as ``user_id``: ``items`` are ``{"name", "price", "quantity"}`` (and
     optionally ``productId``, ``productXmlId``). Returns the new order's ID, or raises
-    :class:`OrderRefused` with the text in ``language`` (default: the site's)."""
+    :class:`OrderRefused` with the text in ``language`` (default: the site's). This is not a
+    REST call: the wake-up ping of the status-log row is queued and leaves with the app's next
+    answer (or ``await app.pinger.flush(site)``)."""
     if person_type_id not in site.sale.person_types:
         raise ValueError(f"no payer type {person_type_id}")
     lines = [dict(item) for item in items]

@@ -154,25 +154,25 @@ def decide(facts: GuardFacts) -> Decision:
     company_id = int(company["ID"])
     name = clean(company.get("UF_NAME"))
     role = str(member.get("UF_ROLE") or "")
-    credit = next((r for r in facts.credit if _int(r.get("UF_COMPANY_ID")) == company_id), None)
+    # the company's credit row ({} when 1C sent none): limit, used, currency, block
+    credit: Row = next((r for r in facts.credit if _int(r.get("UF_COMPANY_ID")) == company_id), {})
 
     if not roles.can(role, CREATE_ORDERS):
         return _refuse(company_id, "role_may_not_order", {"COMPANY": name, "ROLE": role}, roles)
-    blocked = credit is not None and _int(credit.get("UF_ORDER_BLOCKED")) == 1
+    blocked = _int(credit.get("UF_ORDER_BLOCKED")) == 1
     if blocked and config.when_blocked == "refuse":
-        assert credit is not None
         reason = clean(credit.get("UF_BLOCK_REASON")).rstrip(". ")
         message = "company_blocked" if reason else "company_blocked_no_reason"
         return _refuse(company_id, message, {"COMPANY": name, "REASON": reason}, roles)
 
     total = cents(facts.order.total)
     order_currency = currency_of(facts.order.currency)
-    settlement = currency_of(credit.get("UF_CURRENCY")) if credit is not None else ""
+    settlement = currency_of(credit.get("UF_CURRENCY"))
     comparable = not settlement or not order_currency or settlement == order_currency
     unchecked = False
     over_credit = False
-    limit = _amount(credit.get("UF_CREDIT_LIMIT")) if credit is not None else None
-    if limit is not None and credit is not None:
+    limit = _amount(credit.get("UF_CREDIT_LIMIT"))
+    if limit is not None:
         if comparable:
             available = limit - (_amount(credit.get("UF_CREDIT_USED")) or 0)
             over_credit = total > available

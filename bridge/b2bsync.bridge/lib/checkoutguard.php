@@ -23,11 +23,13 @@ Loc::loadMessages(__FILE__);
  * The order guard on the site: handler of the sale module's D7 event OnSaleOrderBeforeSaved,
  * registered by the installer (ModuleSetup::HANDLERS). The rules are the core's (OrderGuard, the
  * decision table of bridge/contract/order_guard.json); this class only reads and writes D7
- * objects. What it relies on (sale 25.x, \Bitrix\Sale\OrderBase::save(); seen on Business 25.550):
+ * objects. What it relies on (sale 25.x, \Bitrix\Sale\OrderBase::save() and
+ * callEventOnBeforeOrderSaved(); the D7 docs' "События на сохранение заказа",
+ * dev.1c-bitrix.ru/api_d7/bitrix/sale/events/order_saved.php; seen on Business 25.550):
  *
- * - the event runs before every save with ENTITY = the order and is ignored unless
- *   $order->isNew() (a new order has no ID yet), so an order is guarded once, when created —
- *   at checkout (sale.order.ajax), in the admin panel, or by REST sale.order.add;
+ * - the event runs before every save with ENTITY = the order (and VALUES, the old fields); it is
+ *   ignored unless $order->isNew() (a new order has no ID yet), so an order is guarded once,
+ *   when created — at checkout (sale.order.ajax), in the admin panel, or by REST sale.order.add;
  * - the buyer is the session's user (CurrentUser), as for the status log: at checkout the order's
  *   own user, over REST the webhook's user (the service user is no member: the order passes);
  * - returning new EventResult(EventResult::ERROR, new \Bitrix\Sale\ResultError($text, $code))
@@ -83,8 +85,8 @@ final class CheckoutGuard
      */
     public static function guard(OrderBase $order, GuardReader $reader, ?int $userId, string $lang, \Closure $message): EventResult
     {
-        $link = $order->getPropertyCollection()->getItemByOrderPropertyCode(self::PROPERTY_CODE);
         try {
+            $link = $order->getPropertyCollection()->getItemByOrderPropertyCode(self::PROPERTY_CODE);
             $facts = $reader->facts($userId, (float)$order->getPrice(), (string)$order->getCurrency(), $link !== null);
             $decision = OrderGuard::decide($facts);
         } catch (\Throwable $e) {
