@@ -217,7 +217,7 @@ async def _schema(client: BitrixClient, settings: Settings, state: DoctorState) 
     if "sale" not in state.scopes or state.bridge is None:
         return None
     try:
-        config = schema_config(settings.bitrix)
+        config = schema_config(settings.bitrix, settings.approval)
     except ConfigError:
         return None
     try:
@@ -226,7 +226,12 @@ async def _schema(client: BitrixClient, settings: Settings, state: DoctorState) 
         return Check("schema in sync", False, str(exc), "see `b2bsync schema check`")
     plan = run.plan
     if plan.in_sync:
-        return Check("schema in sync", True, "HL-blocks, statuses, order property, mail templates")
+        return Check(
+            "schema in sync",
+            True,
+            "HL-blocks, statuses, order property, mail templates, "
+            "module options (roles, order guard)",
+        )
     lines = plan.lines()
     shown = "; ".join(lines[:SCHEMA_LINES])
     if len(lines) > SCHEMA_LINES:

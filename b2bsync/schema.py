@@ -5,50 +5,71 @@ the demo share. :mod:`hl_schemas` never sees the settings or the environment: th
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
 
 import httpx
 
 from bitrix_client import BitrixClient
+from bitrix_client.order_guard import OPTION as GUARD_OPTION
+from bitrix_client.order_guard import GuardConfig
 from hl_schemas import SchemaConfig, SchemaRun, apply_schema, plan_schema
 
 from ._errors import B2BSyncError, ConfigError
 from ._wiring import bitrix_client
 from .roles import export_table
-from .settings import BitrixSettings, Settings
+from .settings import ApprovalSettings, BitrixSettings, Settings
 
 
-def schema_config(bitrix: BitrixSettings) -> SchemaConfig:
+def guard_option(bitrix: BitrixSettings, approval: ApprovalSettings) -> dict[str, Any]:
+    """The bridge's option ``guard``: the order guard saves an order that needs approval in
+    ``bitrix.status_pending``, and treats orders over the available credit and orders of a
+    blocked company by the ``[approval]`` rules."""
+    return GuardConfig(
+        pending_status=bitrix.status_pending,
+        over_credit=approval.over_credit,
+        when_blocked=approval.when_blocked,
+    ).to_option()
+
+
+def schema_config(bitrix: BitrixSettings, approval: ApprovalSettings | None = None) -> SchemaConfig:
     """The schema configuration of these settings; :class:`ConfigError` (naming the setting)
     when Bitrix could not hold it — checked before any request is made."""
-    config = SchemaConfig(
+    base = SchemaConfig(
         status_codes={
             "pending": bitrix.status_pending,
             "approved": bitrix.status_approved,
             "rejected": bitrix.status_rejected,
         },
         person_type_ids=tuple(bitrix.person_type_ids),
-        # the cabinet components enforce this table (bridge module option "roles")
-        module_options={"roles": export_table()},
     )
-    problems = config.problems()
+    problems = base.problems()
     if problems:
         raise ConfigError(
             "; ".join(f"bitrix.{p}" if p.startswith("status_") else p for p in problems)
         )
-    return config
+    options = {
+        # the cabinet components enforce this table
+        "roles": export_table(),
+        # the order guard decides at checkout with these (the status codes are valid by now)
+        GUARD_OPTION: guard_option(bitrix, approval or ApprovalSettings()),
+    }
+    return replace(base, module_options=options)
 
 
 class SchemaApplyError(B2BSyncError):
     """Some steps of the schema plan failed (the others were applied)."""
 
 
-async def ensure_schema(client: BitrixClient, bitrix: BitrixSettings) -> SchemaRun:
+async def ensure_schema(
+    client: BitrixClient, bitrix: BitrixSettings, approval: ApprovalSettings | None = None
+) -> SchemaRun:
     """Bring the site to the schema with an open client (the sandbox demo's entry point).
 
     Returns the run (plan, report, request counts); :class:`SchemaApplyError` when a step
     failed. Drift is left in ``run.plan.drift`` for the caller to report.
     """
-    run = await apply_schema(client, schema_config(bitrix))
+    run = await apply_schema(client, schema_config(bitrix, approval))
     report = run.report
     if report is not None and not report.ok:
         bad = [r.line() for r in report.results if r.outcome != "done"]
@@ -63,7 +84,7 @@ async def run_schema(
     settings: Settings, *, apply: bool, transport: httpx.AsyncBaseTransport | None = None
 ) -> SchemaRun:
     """Plan (``apply=False``) or plan and apply against the configured site."""
-    config = schema_config(settings.bitrix)
+    config = schema_config(settings.bitrix, settings.approval)
     action: Action = apply_schema if apply else plan_schema
     async with bitrix_client(settings.bitrix, transport=transport) as client:
         return await action(client, config)

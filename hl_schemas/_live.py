@@ -172,6 +172,9 @@ class LiveState:
     #: Module options b2bsync wrote (by name; a missing name was never written); ``None`` when
     #: the bridge cannot store options (an older module).
     module_options: Mapping[str, Any] | None = None
+    #: Option names the installed bridge does not know (``option.get`` answered
+    #: ``ERROR_ARGUMENT``): a module older than this b2bsync, to be upgraded.
+    unknown_options: tuple[str, ...] = ()
 
     #: The HL-blocks the bridge lets b2bsync use (``b2bsync.info`` ``ACCESS.HLBLOCKS``: declared
     #: or allowed on the module settings page); ``None`` for a bridge without access control.
@@ -427,6 +430,7 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         mail_types += [_mail_type(r) for r in _rows(_unwrap(items[f"mt{i}"]))]
         templates += [parse_template(r) for r in _rows(_unwrap(items[f"tpl{i}"]))]
 
+    option_items = [items[f"opt{i}"] for i in range(len(options))]
     usable = _usable_blocks(info)
     blocks = await _read_blocks(client, desired, _rows(_unwrap(items["blocks"])), usable)
     live = LiveState(
@@ -440,7 +444,10 @@ async def read_live(client: BitrixClient, desired: Desired) -> LiveState:
         properties=tuple(_property(r) for r in properties),
         mail_types=tuple(mail_types),
         mail_templates=tuple(templates),
-        module_options=_module_options(info, [items[f"opt{i}"] for i in range(len(options))]),
+        module_options=_module_options(info, option_items),
+        unknown_options=tuple(
+            name for name, item in zip(options, option_items, strict=True) if _unknown(item)
+        ),
         usable_blocks=usable,
     )
     log.debug(
@@ -459,10 +466,18 @@ def _module_options(info: Mapping[str, Any], items: list[BatchItem]) -> Mapping[
         return None
     out: dict[str, Any] = {}
     for item in items:
+        if _unknown(item):
+            continue
         value = _unwrap(item)
         if value is not None:
             out[str(item.command.params["NAME"])] = value
     return frozen_map(out)
+
+
+def _unknown(item: BatchItem) -> bool:
+    """``option.get`` refused the name: NAME is its only parameter, so ``ERROR_ARGUMENT`` means
+    the installed bridge has no such option (it came with a later version)."""
+    return item.error is not None and item.error.code == "ERROR_ARGUMENT"
 
 
 def _usable_blocks(info: Mapping[str, Any]) -> tuple[str, ...] | None:

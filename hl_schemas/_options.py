@@ -1,11 +1,13 @@
 """Module options of the bridge that ``schema apply`` keeps in step with b2bsync.
 
-Today one: ``roles``, the role table the cabinet components enforce (``b2bsync roles export``);
-the application puts the values into :attr:`SchemaConfig.module_options`, this library never
-knows what they mean. The site holds them through ``b2bsync.option.get``/``.set``
-(``bridge/contract/70_options.json``). Values are compared as canonical JSON (object keys
+``roles``, the role table the cabinet components enforce (``b2bsync roles export``), and
+``guard``, the order guard's settings; the application puts the values into
+:attr:`SchemaConfig.module_options`, this library never knows what they mean. The site holds
+them through ``b2bsync.option.get``/``.set`` (``bridge/contract/70_options.json``,
+``71_guard_option.json``). Values are compared as canonical JSON (object keys
 sorted), so a second apply plans nothing. A bridge too old to have the methods (``info`` without
-the ``options`` feature) is drift: the module must be upgraded, nothing can be written.
+the ``options`` feature), or one that does not know an option's name (``option.get`` answers
+``ERROR_ARGUMENT``), is drift: the module must be upgraded, nothing can be written.
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ def plan_options(desired: Desired, live: LiveState, steps: list[Step], drift: li
                     f"module option {name}",
                     "the installed b2bsync.bridge cannot store module options "
                     "(no b2bsync.option.set): upgrade the module and run apply again",
+                )
+            )
+            continue
+        if name in live.unknown_options:
+            drift.append(
+                Drift(
+                    "bridge_outdated",
+                    f"module option {name}",
+                    f"the installed b2bsync.bridge does not know the option {name}: "
+                    "upgrade the module and run apply again",
                 )
             )
             continue

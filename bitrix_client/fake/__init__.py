@@ -11,6 +11,7 @@ from ._clock import ManualClock
 from ._decode import parse_str
 from ._faults import Fault, Faults
 from ._limits import ENTERPRISE, STANDARD, BucketProfile, Limits, RowCost
+from ._sale_checkout import OrderRefused
 from ._server import LoopbackServer, serve, serve_sync
 from ._site import FakeSite, FakeUser, Language, Webhook
 from ._stats import FakeStats
@@ -36,6 +37,7 @@ __all__ = [
     "MethodRegistry",
     "OAuthApp",
     "OAuthToken",
+    "OrderRefused",
     "RowCost",
     "Webhook",
     "create_app",

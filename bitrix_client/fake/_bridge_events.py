@@ -8,6 +8,11 @@ while the block does not exist, writes only the fields the block has, and never 
 order's save. The acting user is the session's (for REST, the webhook's user), or ``None`` when
 nobody is logged in — never the order's ``empStatusId``, which Bitrix updates only for a
 logged-in user and so still names the previous actor after an agent's change.
+
+For a new order (no old status) the row records the status the order was *saved* in: when the
+order guard saved it pending, the sale event still reports ``null → N`` (the first status event
+queued while the order was built; seen on Business 25.550), and the module reads the saved
+order instead (PHP ``OrderEvents::recordedStatus``).
 """
 
 from __future__ import annotations
@@ -25,13 +30,17 @@ def record_status_change(
 ) -> int | None:
     """Write the event row; its ID, or ``None`` when the module or the events block is not there.
 
-    ``session_user`` is the logged-in user who made the change (``None`` for an agent)."""
+    ``session_user`` is the logged-in user who made the change (``None`` for an agent); ``new``
+    is what the sale event reports."""
     if not site.bridge_installed:
         return None
     state = site.bridge
     block = state.block_by_table(EVENTS_TABLE)
     if block is None:
         return None
+    saved = site.sale.orders.get(order_id)
+    if old is None and saved is not None:
+        new = saved["statusId"]
     known = fields_by_name(state, block)
     wanted: dict[str, Any] = {
         "UF_ORDER_ID": order_id,

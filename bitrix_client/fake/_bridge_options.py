@@ -3,8 +3,9 @@
 A real site keeps them with ``\\Bitrix\\Main\\Config\\Option`` under the module ``b2bsync.bridge``
 (``b_option``); only the names in :data:`OPTIONS` exist, each with a validator, so a token with
 the ``b2bsync`` scope cannot write the module's other settings (the link secret, its base URL).
-Today there is one: ``roles``, the role table the cabinet components enforce (the JSON of
-``b2bsync roles export``, written by ``schema apply``). Values are stored as JSON text and
+``roles``, the role table the cabinet components enforce (the JSON of ``b2bsync roles
+export``), and ``guard``, the order guard's settings (:mod:`bitrix_client.order_guard`); ``schema
+apply`` writes both. Values are stored as JSON text and
 compared in a canonical form (object keys sorted), so re-sending the same table answers
 ``unchanged``. The PHP twin is ``bridge/b2bsync.bridge/lib/core/optionapi.php``; both pass
 ``bridge/contract/70_options.json``.
@@ -21,6 +22,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..order_guard import OPTION as GUARD_OPTION
+from ..order_guard import config_problem
 from ._api import CallContext, MethodRegistry
 from ._bridge_params import ERROR_ARGUMENT, SCOPE, Params, fail
 
@@ -104,7 +107,10 @@ def role_table_problem(value: Any) -> str | None:
 
 
 #: Option name → validator (the reason a value is refused, or ``None``).
-OPTIONS: dict[str, Callable[[Any], str | None]] = {"roles": role_table_problem}
+OPTIONS: dict[str, Callable[[Any], str | None]] = {
+    "roles": role_table_problem,
+    GUARD_OPTION: config_problem,
+}
 
 
 def canonical(value: Any) -> str:

@@ -281,6 +281,10 @@ class BridgeState:
     options: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     pending_pings: list[Ping] = field(default_factory=list)
     pings: list[Ping] = field(default_factory=list)
+    #: The company each user picked last in the cabinet's switcher (a ``b2b_companies`` ID; the
+    #: module keeps it as the user option ``b2bsync.bridge``/``company``): the order guard's
+    #: current company while that membership is active.
+    current_companies: dict[int, int] = field(default_factory=dict)
 
     def next_id(self, kind: str) -> int:
         value = self.counters.get(kind, 0) + 1

@@ -7,6 +7,10 @@ status exists; ``canceled: Y`` stamps ``dateCanceled``/``empCanceledId`` and dro
 reservations; ``tryupdate`` answers the changed order without saving it (``dateStatus`` moves,
 ``version`` and ``dateUpdate`` do not). Errors: missing ``id`` is error 100 with PHP's odd
 wording, unknown order 200540400001, missing ``fields`` 100.
+
+``add`` runs the bridge's order guard (:mod:`._sale_checkout`) as the webhook's user: a refusal
+is HTTP 400 with the guard's code as ``error`` (the sale controller hands the first error of
+``Order::save()`` to the rest module, which puts its code there), nothing saved.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from ._api import CallContext, FakeRestError, ListResult
 from ._bridge_events import record_status_change
 from ._filters import php_intval
+from ._sale_checkout import apply_decision, guard_new_order
 from ._sale_common import coerce, fields_param, internalize, list_answer, method, param, state
 from ._sale_fields import ORDER, ORDER_FIELDS, field_infos, settable
 from ._sale_state import (
@@ -65,9 +70,22 @@ def order_add(ctx: CallContext) -> dict[str, Any]:
     if fields.get("personTypeId") not in sale.person_types:
         raise FakeRestError(200550000001, "person type is not exists")
     fields.setdefault("statusId", "N")
+    reported = fields["statusId"]
+    # the bridge's order guard runs before the save, as the webhook's user (no basket yet: 0)
+    decision = guard_new_order(
+        ctx.site,
+        ctx.user_id,
+        total=0.0,
+        currency=str(fields.get("currency") or "RUB"),
+        person_type_id=fields["personTypeId"],
+    )
+    if decision.refusal is not None:
+        raise FakeRestError(decision.refusal.code, decision.refusal.text(ctx.site.language_id))
     order = new_order(sale, fields, now=ctx.site.now(), user_id=ctx.user_id)
-    # creating an order fires OnSaleStatusOrderChange too: null → its first status
-    record_status_change(ctx.site, order["id"], None, order["statusId"], ctx.user_id)
+    apply_decision(ctx.site, order, decision)
+    # creating an order fires OnSaleStatusOrderChange too: null → its first status (the event
+    # reports the status before the guard; the log records the saved one)
+    record_status_change(ctx.site, order["id"], None, reported, ctx.user_id)
     return {"order": added_order(sale, order, set(fields))}
 
 

@@ -8,7 +8,7 @@ Owners: the protocol core owns this module; ``sale`` (``_sale_state.SaleState``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -164,6 +164,29 @@ class FakeSite:
             }
             for row_id in sorted(block.rows)
         ]
+
+    def place_order(
+        self,
+        user_id: int,
+        *,
+        person_type_id: int,
+        items: Sequence[Mapping[str, Any]],
+        currency: str = "RUB",
+        language: str | None = None,
+    ) -> int:
+        """Check out ``items`` (``{"name", "price", "quantity"}``) as ``user_id`` would on the
+        store, through the bridge's order guard: the new order's ID, or
+        :class:`~._sale_checkout.OrderRefused` with the text the checkout shows."""
+        from ._sale_checkout import place_order
+
+        return place_order(
+            self,
+            user_id,
+            person_type_id=person_type_id,
+            items=items,
+            currency=currency,
+            language=language,
+        )
 
     def add_service_account(self, email: str, secret: str) -> Webhook:
         """What the module's settings page makes: a user in the service group only, and its

@@ -36,6 +36,7 @@ final class ModuleLayoutTest extends TestCase
         self::assertSame([
             'rest:OnRestServiceBuildDescription',
             'sale:OnSaleStatusOrderChange',
+            'sale:OnSaleOrderBeforeSaved',
             ':B2bOrderEventsOnAfterAdd',
             ':OrderCommentsOnAfterAdd',
             ':B2bInvitesOnAfterAdd',

@@ -13,7 +13,7 @@ final class BridgeApi
     /** The module version (install/version.php says the same) and the contract's major version. */
     public const VERSION = '1.1.0';
     public const API = 1;
-    public const FEATURES = ['access_control', 'cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
+    public const FEATURES = ['access_control', 'cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'order_guard', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
 
     /** REST method => handler. */
     public const METHODS = [

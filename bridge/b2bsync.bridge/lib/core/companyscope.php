@@ -63,8 +63,18 @@ final class CompanyScope
                 isset($company['UF_MANAGER_ID']) ? (int)$company['UF_MANAGER_ID'] : null,
             );
         }
-        usort($out, static fn (Membership $a, Membership $b): int => [mb_strtolower($a->companyName), $a->companyId] <=> [mb_strtolower($b->companyName), $b->companyId]);
+        usort($out, static fn (Membership $a, Membership $b): int => self::sortKey($a->companyName, $a->companyId) <=> self::sortKey($b->companyName, $b->companyId));
         return $this->memberships[$userId] = $out;
+    }
+
+    /**
+     * How a user's companies are ordered (the switcher, and the default current company): by name,
+     * case-insensitive, then by ID. The order guard (OrderGuard::current) picks by the same key.
+     * @return array{0: string, 1: int}
+     */
+    public static function sortKey(string $companyName, int $companyId): array
+    {
+        return [mb_strtolower($companyName), $companyId];
     }
 
     /** The company this request acts for; CabinetDenied(no_company) when there is none. */

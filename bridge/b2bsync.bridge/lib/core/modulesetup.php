@@ -11,8 +11,9 @@ namespace B2bsync\Bridge\Core;
  *
  * Install: the mail dedup table when missing, the module's b_module row when missing (main
  * 25.550's registerModule() is a plain insert: a second one throws DuplicateEntryException), the
- * event handlers unregistered and registered again (so an upgrade that renames a class or method
- * takes effect), the service group (ServiceAccount), the rest module's cache cleared.
+ * event handlers (REST scope, status log, order guard, wake-up pings) unregistered and registered
+ * again (so an upgrade that renames a class or method, or adds a handler, takes effect), the
+ * service group (ServiceAccount), the rest module's cache cleared.
  * Uninstall: handlers and registration removed, the service user switched off and its webhooks
  * deleted; the dedup table, the template records and the options stay, so a reinstall never
  * sends a mail twice.
@@ -23,6 +24,8 @@ final class ModuleSetup
     public const HANDLERS = [
         ['rest', 'OnRestServiceBuildDescription', '\\B2bsync\\Bridge\\RestService', 'onRestServiceBuildDescription', false],
         ['sale', 'OnSaleStatusOrderChange', '\\B2bsync\\Bridge\\OrderEvents', 'onSaleStatusOrderChange', true],
+        // the order guard: company link, refusal or the pending status before a new order is saved
+        ['sale', 'OnSaleOrderBeforeSaved', '\\B2bsync\\Bridge\\CheckoutGuard', 'onSaleOrderBeforeSaved', true],
         // wake-up pings: entity events of the watched HL-blocks (module '' as for every HL entity)
         ['', 'B2bOrderEventsOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
         ['', 'OrderCommentsOnAfterAdd', '\\B2bsync\\Bridge\\Wakeups', 'onRowAdded', true],
