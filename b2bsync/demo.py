@@ -154,7 +154,7 @@ async def run_demo(box: Sandbox, state_dir: Path, out: TextIO) -> bool:
     say()
     say("2. b2bsync schema apply")
     async with bitrix_client(settings.bitrix) as client:
-        run = await ensure_schema(client, settings.bitrix)
+        run = await ensure_schema(client, settings.bitrix, settings.approval)
     report = run.report
     done = sum(1 for r in report.results if r.outcome == "done") if report else 0
     say(f"   {done} step(s) applied in {run.requests} REST requests")

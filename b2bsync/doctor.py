@@ -217,7 +217,7 @@ async def _schema(client: BitrixClient, settings: Settings, state: DoctorState) 
     if "sale" not in state.scopes or state.bridge is None:
         return None
     try:
-        config = schema_config(settings.bitrix)
+        config = schema_config(settings.bitrix, settings.approval)
     except ConfigError:
         return None
     try:

@@ -14,12 +14,29 @@ from hl_schemas import SchemaConfig, SchemaRun, apply_schema, plan_schema
 from ._errors import B2BSyncError, ConfigError
 from ._wiring import bitrix_client
 from .roles import export_table
-from .settings import BitrixSettings, Settings
+from .settings import ApprovalSettings, BitrixSettings, Settings
 
 
-def schema_config(bitrix: BitrixSettings) -> SchemaConfig:
+def approval_statuses(bitrix: BitrixSettings, approval: ApprovalSettings) -> dict[str, str]:
+    """The bridge option ``approval_statuses``: the only statuses ``b2bsync.order.status.set``
+    may set (the one-click links and b2bsync's own approval moves)."""
+    return {
+        "pending": bitrix.status_pending,
+        "approved": bitrix.status_approved,
+        "rejected": bitrix.status_rejected,
+        "next": approval.next_status,
+    }
+
+
+def schema_config(bitrix: BitrixSettings, approval: ApprovalSettings | None = None) -> SchemaConfig:
     """The schema configuration of these settings; :class:`ConfigError` (naming the setting)
     when Bitrix could not hold it — checked before any request is made."""
+    approval = approval or ApprovalSettings()
+    if approval.next_status == bitrix.status_pending:
+        raise ConfigError(
+            f"approval.next_status: {approval.next_status} is the pending status itself; "
+            "name the status an approved order goes on to (e.g. N)"
+        )
     config = SchemaConfig(
         status_codes={
             "pending": bitrix.status_pending,
@@ -27,8 +44,12 @@ def schema_config(bitrix: BitrixSettings) -> SchemaConfig:
             "rejected": bitrix.status_rejected,
         },
         person_type_ids=tuple(bitrix.person_type_ids),
-        # the cabinet components enforce this table (bridge module option "roles")
-        module_options={"roles": export_table()},
+        # the cabinet components enforce this table (bridge module option "roles"); the
+        # approval statuses bound b2bsync.order.status.set
+        module_options={
+            "roles": export_table(),
+            "approval_statuses": approval_statuses(bitrix, approval),
+        },
     )
     problems = config.problems()
     if problems:
@@ -42,13 +63,15 @@ class SchemaApplyError(B2BSyncError):
     """Some steps of the schema plan failed (the others were applied)."""
 
 
-async def ensure_schema(client: BitrixClient, bitrix: BitrixSettings) -> SchemaRun:
+async def ensure_schema(
+    client: BitrixClient, bitrix: BitrixSettings, approval: ApprovalSettings | None = None
+) -> SchemaRun:
     """Bring the site to the schema with an open client (the sandbox demo's entry point).
 
     Returns the run (plan, report, request counts); :class:`SchemaApplyError` when a step
     failed. Drift is left in ``run.plan.drift`` for the caller to report.
     """
-    run = await apply_schema(client, schema_config(bitrix))
+    run = await apply_schema(client, schema_config(bitrix, approval))
     report = run.report
     if report is not None and not report.ok:
         bad = [r.line() for r in report.results if r.outcome != "done"]
@@ -63,7 +86,7 @@ async def run_schema(
     settings: Settings, *, apply: bool, transport: httpx.AsyncBaseTransport | None = None
 ) -> SchemaRun:
     """Plan (``apply=False``) or plan and apply against the configured site."""
-    config = schema_config(settings.bitrix)
+    config = schema_config(settings.bitrix, settings.approval)
     action: Action = apply_schema if apply else plan_schema
     async with bitrix_client(settings.bitrix, transport=transport) as client:
         return await action(client, config)

@@ -1,8 +1,9 @@
 """Module options of the bridge that ``schema apply`` keeps in step with b2bsync.
 
-Today one: ``roles``, the role table the cabinet components enforce (``b2bsync roles export``);
-the application puts the values into :attr:`SchemaConfig.module_options`, this library never
-knows what they mean. The site holds them through ``b2bsync.option.get``/``.set``
+Today two: ``roles``, the role table the cabinet components enforce (``b2bsync roles export``),
+and ``approval_statuses``, the statuses ``b2bsync.order.status.set`` may set; the application
+puts the values into :attr:`SchemaConfig.module_options`, this library never knows what they
+mean. The site holds them through ``b2bsync.option.get``/``.set``
 (``bridge/contract/70_options.json``). Values are compared as canonical JSON (object keys
 sorted), so a second apply plans nothing. A bridge too old to have the methods (``info`` without
 the ``options`` feature) is drift: the module must be upgraded, nothing can be written.

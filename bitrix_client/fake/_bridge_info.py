@@ -22,6 +22,7 @@ FEATURES = (
     "mail_template_guard",
     "options",
     "order_events",
+    "order_status",
     "recipients",
     "upsert",
     "upsert_rows",

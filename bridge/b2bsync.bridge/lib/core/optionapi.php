@@ -7,7 +7,8 @@ namespace B2bsync\Bridge\Core;
 /**
  * b2bsync.option.get / .set — the module options b2bsync itself writes, and only those: each name
  * has a validator, so a token with the b2bsync scope cannot touch the module's other settings
- * (the link secret, its base URL). Today: "roles", the cabinet's role table (CabinetAccess).
+ * (the link secret, its base URL). Today: "roles", the cabinet's role table (CabinetAccess), and
+ * "approval_statuses", the statuses b2bsync.order.status.set may set (ApprovalStatuses).
  * Values travel as JSON objects and are stored as JSON text; re-sending an equal value (object
  * keys in any order) answers "unchanged" and writes nothing. Contract: 70_options.json.
  *
@@ -19,7 +20,10 @@ final class OptionApi
     public const ROLES = 'roles';
 
     /** name => validator (throws BadValue) */
-    private const OPTIONS = [self::ROLES => [CabinetAccess::class, 'parse']];
+    private const OPTIONS = [
+        self::ROLES => [CabinetAccess::class, 'parse'],
+        ApprovalStatuses::OPTION => [ApprovalStatuses::class, 'parse'],
+    ];
 
     public function __construct(private readonly OptionPort $options)
     {
