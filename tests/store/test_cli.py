@@ -81,7 +81,12 @@ def test_status_of_a_store_where_nothing_ran(store: Store, capsys):
         "orders",
     ]
     assert all("never run" in line for line in lines[2:6])
-    assert lines[6:] == ["credit: 0 companies, none older than 6 h", "orders indexed: 0"]
+    assert lines[6:] == [
+        "credit: 0 companies, none older than 6 h",
+        "orders indexed: 0",
+        "approval: 0 order(s) pending, 0 unauthorised change(s) reverted, 0 move(s) waiting, "
+        "0 failed",
+    ]
 
 
 def _history(store: Store) -> None:
