@@ -209,12 +209,13 @@ class ApprovalTables:
                         nonce=nonce, order_id=order_id, user_id=user_id, action=action, used_at=now
                     )
                     .on_conflict_do_nothing(index_elements=["nonce"])
-                ).rowcount
+                    .returning(approval_links.c.nonce)
+                ).scalar_one_or_none()
         except StoreError as exc:  # a concurrent claim that committed first
             if isinstance(exc.__cause__, IntegrityError):
                 return False
             raise
-        return bool(inserted)
+        return inserted is not None
 
     def release_link(self, nonce: str) -> None:
         with self.store.transaction() as conn:
