@@ -6,10 +6,11 @@ the ``b2bsync`` scope cannot write the module's other settings (the link secret,
 Today there are two: ``roles``, the role table the cabinet components enforce (the JSON of
 ``b2bsync roles export``, written by ``schema apply``), and ``approval_statuses``, the
 statuses ``b2bsync.order.status.set`` may set (``{pending, approved, rejected, next}``, also
-written by ``schema apply`` from ``[bitrix]`` and ``[approval] next_status``). Values are stored as JSON text and
-compared in a canonical form (object keys sorted), so re-sending the same table answers
-``unchanged``. The PHP twin is ``bridge/b2bsync.bridge/lib/core/optionapi.php``; both pass
-``bridge/contract/70_options.json``.
+written by ``schema apply`` from ``[bitrix]`` and ``[approval] next_status``). Values are
+stored as JSON text and compared in a canonical form (object keys sorted), so re-sending the
+same table answers ``unchanged``. The PHP twin is
+``bridge/b2bsync.bridge/lib/core/optionapi.php``; both pass ``bridge/contract/70_options.json``
+and ``51_order_status.json``.
 
 ``VALUE`` is the value itself (a JSON body) or its JSON text — which a ``batch`` command or a
 form-encoded call must use, since PHP's form decoding turns numbers into strings and drops empty
