@@ -7,8 +7,9 @@ Per row, in this order (rows of orders that belong to no company are not b2bsync
    was taking it to, :mod:`workflows._moves`): recorded as seen, nothing else. So a revert is
    never reverted and a move on never announced twice.
 2. **A new order** (no old status): ``B2B_ORDER_CREATED`` to the buyer who placed it and, for
-   information, to the company's owners who are not asked to approve it; if it was saved in the
-   pending status (the order guard's doing), it also starts the approval (below).
+   information, to the company's owners who are not asked to approve it (the buyer who placed
+   an order is told of it while an active member who sees the company's orders); if it was
+   saved in the pending status (the order guard's doing), it also starts the approval (below).
 3. **Out of the pending status** — :mod:`workflows.approval` decides by who made the change:
    approved (``B2B_ORDER_APPROVED`` to the author and the owners, and a move on to
    ``next_status``), rejected (``B2B_ORDER_REJECTED`` with the row's reason, and the order is
@@ -125,6 +126,14 @@ class _Section:
         assert order.company_id is not None
         return (await self.ctx.directory.members([order.company_id]))[order.company_id]
 
+    async def author(self, order: Order) -> list[int]:
+        """The buyer who placed the order, while an active member who sees the company's
+        orders (``[]`` otherwise)."""
+        if order.user_id is None or order.company_id is None:
+            return []
+        member = await self.ctx.directory.membership(order.company_id, order.user_id)
+        return [order.user_id] if member is not None and member.may(Capability.view_orders) else []
+
     async def row(self, row: LogRow) -> None:
         order = self.orders.get(row.order_id or 0)
         if order is None or order.company_id is None:
@@ -160,7 +169,7 @@ class _Section:
             owners = [
                 u for u in owners if u not in approvers(order.user_id, members, self.approval)
             ]
-        users = [u for u in ([order.user_id] if order.user_id else []) + owners]
+        users = [*await self.author(order), *owners]
         people = await self.ctx.directory.recipients(users)
         buyer = await self._name(order.user_id)
         self.notes += notes.make(CREATED, "created", [people[u] for u in users], BUYER_NAME=buyer)
@@ -189,7 +198,9 @@ class _Section:
             self.revert(row, order, actor)
             return
         self.effects.episodes.append((order.id, None))
-        users = [u for u in [order.user_id, *active_owners(members)] if u and u != row.user_id]
+        users = [
+            u for u in [*await self.author(order), *active_owners(members)] if u != row.user_id
+        ]
         people = await self.ctx.directory.recipients(users)
         recipients = [people[u] for u in users]
         by = await self._name(row.user_id)
@@ -232,7 +243,7 @@ class _Section:
     async def changed(self, row: LogRow, order: Order, notes: OrderNotes) -> None:
         directory = self.ctx.directory
         followers = (await directory.followers([order.id]))[order.id]
-        candidates = [u for u in [order.user_id, *followers] if u and u != row.user_id]
+        candidates = [u for u in [*await self.author(order), *followers] if u != row.user_id]
         users = []
         for user in dict.fromkeys(candidates):
             member = await directory.membership(order.company_id or 0, user)

@@ -104,6 +104,7 @@ TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "Магазин не отвечает. Ссылка не использована — попробуйте через минуту.",
         ),
         "off": ("Страница не найдена", "Согласование по ссылкам не включено."),
+        "bad_form": ("Форма не принята", "Откройте ссылку из письма ещё раз."),
         "approved": (
             "Заказ №{number} согласован",
             "Заказ передан в работу. Покупатель и владельцы компании получат уведомление.",
@@ -145,6 +146,7 @@ TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "The store does not answer. The link was not used: please try again in a minute.",
         ),
         "off": ("Page not found", "Approval by link is not enabled."),
+        "bad_form": ("The form was not accepted", "Open the link in the mail again."),
         "approved": (
             "Order {number} approved",
             "The order goes on to processing. The buyer and the company's owners will be told.",
@@ -370,7 +372,7 @@ async def _decide(
 ) -> Response:
     form = await _read_form(request)
     if form is None:
-        return _page(request, state, 413, "csrf")
+        return _page(request, state, 413, "bad_form")
     fields: dict[str, str | None] = {name: form.get(name) for name in LINK_FIELDS}
     nonce = fields.get("n") or ""
     if not _csrf.valid(state.config.secret, _csrf.cookie_of(request), nonce, form.get("csrf")):

@@ -238,3 +238,11 @@ async def test_without_the_approval_config_the_page_says_so(state_store: Store, 
         async with httpx.AsyncClient(transport=transport, base_url="http://b2b.test") as client:
             answer = await client.get("/approvals?o=1")
     assert answer.status_code == 404
+
+
+async def test_an_oversized_form_is_refused(site: Site):
+    order, approve, _ = await site.pending()
+    fields = _form((await site.client.get(approve)).text)
+    answer = await site.client.post("/approvals", data={**fields, "reason": "я" * 20_000})
+    assert answer.status_code == 413
+    assert site.cab.order(order)["statusId"] == "PA"
