@@ -22,7 +22,7 @@ from bitrix_client import (
 )
 from onec_client import HttpServiceConfig, OneCSource, SoapConfig, SourceConfig, open_source
 from onec_client import RetryPolicy as OneCRetryPolicy
-from workflows import DeliveryConfig, ServiceConfig, WatchConfig
+from workflows import ApprovalConfig, ApprovalLinks, DeliveryConfig, ServiceConfig, WatchConfig
 
 from ._errors import ConfigError
 from ._logging import REDACTOR
@@ -125,6 +125,29 @@ def bitrix_client(
     return BitrixClient(auth, **common)
 
 
+def approval_config(settings: Settings) -> ApprovalConfig:
+    """The approval workflow from ``[approval]`` and the status codes of ``[bitrix]``; the
+    one-click links need ``web.secret`` (they are signed with it) and ``web.public_url`` (where
+    the store reaches ``serve``) — without them the approval mails carry the cabinet's link
+    only."""
+    approval, bitrix, web = settings.approval, settings.bitrix, settings.web
+    links = None
+    if web.secret is not None and web.public_url:
+        links = ApprovalLinks(web.secret.get_secret_value(), web.public_url)
+    return ApprovalConfig(
+        pending=bitrix.status_pending,
+        approved=bitrix.status_approved,
+        rejected=bitrix.status_rejected,
+        next_status=approval.next_status,
+        self_approval=approval.self_approval,
+        override_groups=frozenset(approval.override_groups),
+        remind_after=approval.remind_after,
+        escalate_after=approval.escalate_after,
+        link_ttl=approval.link_ttl,
+        links=links,
+    )
+
+
 def web_config(settings: Settings) -> WebConfig:
     """The HTTP app's config; :class:`ConfigError` without the shared secret."""
     secret = settings.web.secret
@@ -139,14 +162,16 @@ def web_config(settings: Settings) -> WebConfig:
         event_window=settings.web.event_window,
         retry_after=settings.web.retry_after,
         language=settings.watch.default_language,
+        approval=approval_config(settings),
+        secure_cookies=(settings.web.public_url or "").startswith("https://"),
+        timezone=ZoneInfo(settings.sync.site_timezone),
     )
 
 
 def service_config(settings: Settings) -> ServiceConfig:
-    """The workflows service (watchers, outbox) from ``[watch]``, ``[outbox]`` and the status
-    codes of ``[bitrix]``."""
+    """The workflows service (watchers, outbox, the approval workflow) from ``[watch]``,
+    ``[outbox]``, ``[approval]`` and the status codes of ``[bitrix]``."""
     watch, outbox = settings.watch, settings.outbox
-    bitrix = settings.bitrix
     return ServiceConfig(
         poll_every=watch.interval,
         wake_check=watch.wake_check,
@@ -162,9 +187,7 @@ def service_config(settings: Settings) -> ServiceConfig:
         watch=WatchConfig(
             cabinet_url=watch.cabinet_url,
             default_language=watch.default_language,
-            approval_statuses=frozenset(
-                {bitrix.status_pending, bitrix.status_approved, bitrix.status_rejected}
-            ),
+            approval=approval_config(settings),
             site_timezone=ZoneInfo(settings.sync.site_timezone),
         ),
     )

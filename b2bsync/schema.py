@@ -32,9 +32,26 @@ def guard_option(bitrix: BitrixSettings, approval: ApprovalSettings) -> dict[str
     ).to_option()
 
 
+def approval_statuses(bitrix: BitrixSettings, approval: ApprovalSettings) -> dict[str, str]:
+    """The bridge option ``approval_statuses``: the only statuses ``b2bsync.order.status.set``
+    may set (the one-click links and b2bsync's own approval moves)."""
+    return {
+        "pending": bitrix.status_pending,
+        "approved": bitrix.status_approved,
+        "rejected": bitrix.status_rejected,
+        "next": approval.next_status,
+    }
+
+
 def schema_config(bitrix: BitrixSettings, approval: ApprovalSettings | None = None) -> SchemaConfig:
     """The schema configuration of these settings; :class:`ConfigError` (naming the setting)
     when Bitrix could not hold it — checked before any request is made."""
+    approval = approval or ApprovalSettings()
+    if approval.next_status == bitrix.status_pending:
+        raise ConfigError(
+            f"approval.next_status: {approval.next_status} is the pending status itself; "
+            "name the status an approved order goes on to (e.g. N)"
+        )
     base = SchemaConfig(
         status_codes={
             "pending": bitrix.status_pending,
@@ -52,7 +69,9 @@ def schema_config(bitrix: BitrixSettings, approval: ApprovalSettings | None = No
         # the cabinet components enforce this table
         "roles": export_table(),
         # the order guard decides at checkout with these (the status codes are valid by now)
-        GUARD_OPTION: guard_option(bitrix, approval or ApprovalSettings()),
+        GUARD_OPTION: guard_option(bitrix, approval),
+        # the only statuses b2bsync.order.status.set may set
+        "approval_statuses": approval_statuses(bitrix, approval),
     }
     return replace(base, module_options=options)
 

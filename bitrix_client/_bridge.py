@@ -358,8 +358,9 @@ class BridgeAPI:
 
     # users and mail ----------------------------------------------------------------------
     async def recipients(self, user_ids: Sequence[int]) -> list[dict[str, Any]]:
-        """``[{ID, EMAIL, NAME, LAST_NAME, ACTIVE, LANGUAGE_ID}]`` of up to 50 users (unknown
-        IDs are left out); ``LANGUAGE_ID`` is ``""`` when the user never chose one."""
+        """``[{ID, EMAIL, NAME, LAST_NAME, ACTIVE, LANGUAGE_ID, GROUP_IDS}]`` of up to 50 users
+        (unknown IDs are left out); ``LANGUAGE_ID`` is ``""`` when the user never chose one;
+        ``GROUP_IDS`` their explicit, active group memberships."""
         return _rows(await self._call("b2bsync.recipient.list", {"IDS": list(user_ids)}))
 
     async def link_info(self, nonce: str) -> dict[str, Any]:
@@ -432,6 +433,29 @@ class BridgeAPI:
         if dedup_key:
             params["DEDUP_KEY"] = dedup_key
         return await self._call("b2bsync.mail.send", params)  # type: ignore[no-any-return]
+
+    # -- orders ---------------------------------------------------------------------------------
+    async def order_status_set(
+        self,
+        order_id: int,
+        status_id: str,
+        *,
+        user_id: int | None = None,
+        reason: str = "",
+        from_status: str | None = None,
+    ) -> dict[str, Any]:
+        """Change an order's status as ``user_id`` (default: the caller) with ``reason`` in the
+        status log (``b2bsync.order.status.set``; only the approval statuses and the configured
+        next status). ``{ID, OLD_STATUS, STATUS_ID, CHANGED}``; ``CHANGED`` is false when the
+        order already had ``status_id`` or, with ``from_status``, no longer had that one."""
+        params: dict[str, Any] = {"ID": order_id, "STATUS_ID": status_id}
+        if user_id is not None:
+            params["USER_ID"] = user_id
+        if reason:
+            params["REASON"] = reason
+        if from_status is not None:
+            params["FROM_STATUS"] = from_status
+        return await self._call("b2bsync.order.status.set", params)  # type: ignore[no-any-return]
 
     # -- module options ------------------------------------------------------------------------
     async def option_get(self, name: str) -> Any:

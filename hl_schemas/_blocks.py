@@ -365,6 +365,27 @@ ORDER_EVENTS = Block(
     indexes=(Index("ix_b2b_order_events_order", ("UF_ORDER_ID",)),),
 )
 
+ORDER_FOLLOWERS = Block(
+    name="B2bOrderFollowers",
+    table="b2b_order_followers",
+    title=Text("B2B: кто следит за заказами", "B2B: order followers"),
+    fields=(
+        _int("UF_ORDER_ID", "Заказ", "Order", mandatory=True),
+        _int(
+            "UF_USER_ID",
+            "Сотрудник",
+            "Employee",
+            mandatory=True,
+            help_ru="Получает уведомления о смене статуса заказа",
+            help_en="Is notified whenever the order's status changes",
+        ),
+        _datetime("UF_CREATED_AT", "С какого времени", "Since"),
+    ),
+    indexes=(
+        Index("ux_b2b_order_followers_order_user", ("UF_ORDER_ID", "UF_USER_ID"), unique=True),
+    ),
+)
+
 
 def _numbered(block: Block) -> Block:
     """Field SORT in declaration order, so the admin form lists fields as declared here."""
@@ -383,5 +404,6 @@ BLOCKS: tuple[Block, ...] = tuple(
         ORDER_COMMENTS,
         NOTIFICATIONS,
         ORDER_EVENTS,
+        ORDER_FOLLOWERS,
     )
 )

@@ -85,8 +85,10 @@ MAIL_EVENTS: tuple[MailEvent, ...] = (
         "B2B_ORDER_CREATED",
         Text("B2B: новый заказ компании", "B2B: new company order"),
         Text(
-            "Сотрудник компании оформил заказ; письмо получают сотрудники, видящие заказы.",
-            "An employee placed an order; sent to the employees who see the company's orders.",
+            "Сотрудник компании оформил заказ; письмо получают он сам и, для сведения, "
+            "владельцы компании.",
+            "An employee placed an order; sent to them and, for information, to the company's "
+            "owners.",
         ),
         (
             *_ORDER_FIELDS,
@@ -120,19 +122,35 @@ MAIL_EVENTS: tuple[MailEvent, ...] = (
                 "APPROVAL_REASON",
                 Text("почему нужно согласование", "why approval is needed"),
             ),
+            MailField(
+                "APPROVE_URL",
+                Text(
+                    "ссылка «согласовать» (одноразовая, с подтверждением)",
+                    "one-click approve link (works once, asks to confirm)",
+                ),
+            ),
+            MailField(
+                "REJECT_URL",
+                Text(
+                    "ссылка «отклонить» (одноразовая, спросит причину)",
+                    "one-click reject link (works once, asks for the reason)",
+                ),
+            ),
             _ORDER_URL,
         ),
         (
             "#SITE_NAME#: заказ №#ORDER_NUMBER# ждёт согласования",
             "Здравствуйте, #USER_NAME#!\n\nЗаказ №#ORDER_NUMBER# от #ORDER_DATE# на сумму "
             "#ORDER_AMOUNT# (оформил(а) #BUYER_NAME#) ждёт вашего согласования.\n"
-            "Причина: #APPROVAL_REASON#\n\nСогласовать или отклонить: #ORDER_URL#" + _SIGN_RU,
+            "Причина: #APPROVAL_REASON#\n\nСогласовать: #APPROVE_URL#\nОтклонить: #REJECT_URL#\n"
+            "(каждая ссылка работает один раз)\n\nЗаказ в кабинете: #ORDER_URL#" + _SIGN_RU,
         ),
         (
             "#SITE_NAME#: order #ORDER_NUMBER# needs your approval",
             "Hello #USER_NAME#,\n\nOrder #ORDER_NUMBER# of #ORDER_DATE# for #ORDER_AMOUNT# "
             "(placed by #BUYER_NAME#) needs your approval.\nReason: #APPROVAL_REASON#\n\n"
-            "Approve or reject it here: #ORDER_URL#" + _SIGN_EN,
+            "Approve: #APPROVE_URL#\nReject: #REJECT_URL#\n(each link works once)\n\n"
+            "The order in the cabinet: #ORDER_URL#" + _SIGN_EN,
         ),
     ),
     _event(

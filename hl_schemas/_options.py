@@ -1,13 +1,14 @@
 """Module options of the bridge that ``schema apply`` keeps in step with b2bsync.
 
-``roles``, the role table the cabinet components enforce (``b2bsync roles export``), and
-``guard``, the order guard's settings; the application puts the values into
-:attr:`SchemaConfig.module_options`, this library never knows what they mean. The site holds
-them through ``b2bsync.option.get``/``.set`` (``bridge/contract/70_options.json``,
-``71_guard_option.json``). Values are compared as canonical JSON (object keys
-sorted), so a second apply plans nothing. A bridge too old to have the methods (``info`` without
-the ``options`` feature), or one that does not know an option's name (``option.get`` answers
-``ERROR_ARGUMENT``), is drift: the module must be upgraded, nothing can be written.
+``roles``, the role table the cabinet components enforce (``b2bsync roles export``), ``guard``,
+the order guard's settings, and ``approval_statuses``, the statuses ``b2bsync.order.status.set``
+may set; the application puts the values into :attr:`SchemaConfig.module_options`, this library
+never knows what they mean. The site holds them through ``b2bsync.option.get``/``.set``
+(``bridge/contract/70_options.json``, ``71_guard_option.json``). Values are compared as
+canonical JSON (object keys sorted), so a second apply plans nothing. A bridge too old to have
+the methods (``info`` without the ``options`` feature), or one that does not know an option's
+name (``option.get`` answers ``ERROR_ARGUMENT``), is drift: the module must be upgraded, nothing
+can be written.
 """
 
 from __future__ import annotations

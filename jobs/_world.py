@@ -225,6 +225,19 @@ class World:
             retry=RetryPolicy.no_wait(),
         )
 
+    def service_bitrix(self) -> BitrixClient:
+        """A client through the module's service user (made on first use, as the module's
+        settings page makes it): the least-privileged webhook a deployment gives b2bsync."""
+        hook = next(
+            (h for h in self.site.webhooks if h.secret == f"svc{self.secret}"), None
+        ) or self.site.add_service_account("b2bsync@shop.example.ru", f"svc{self.secret}")
+        return BitrixClient.from_webhook(
+            f"{IN_PROCESS_SITE}/rest/{hook.user_id}/{hook.secret}/",
+            transport=httpx.ASGITransport(app=self.app),  # type: ignore[arg-type]
+            limiter=RateLimiter(None, sleep=_sleeper(self.clock)),
+            retry=RetryPolicy.no_wait(),
+        )
+
     def onec_source(self, url: str | None = None, *, attempts: int = 4) -> OneCSource:
         """The real 1C HTTP-service adapter, retries without waiting."""
         config = HttpServiceConfig(

@@ -8,7 +8,9 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from ._approval_ports import ApprovalStore
 from ._directory import Directory
+from .approval import ApprovalConfig
 
 
 @dataclass(frozen=True)
@@ -18,15 +20,19 @@ class WatchConfig:
     - ``cabinet_url``: where the cabinet lives on the store (``https://shop/personal/b2b/``);
       links are ``orders/<id>/``, ``documents/`` and ``finance/`` under it;
     - ``default_language``: for users whose own language the site does not have;
-    - ``approval_statuses``: the pending/approved/rejected codes — moves into or out of them
-      belong to the approval workflow, not to the plain status notification;
+    - ``approval``: the approval workflow's statuses and rules (``[approval]``) — moves into or
+      out of the approval statuses belong to it, not to the plain status notification;
     - ``site_timezone``: dates shown in notifications.
     """
 
     cabinet_url: str = "/personal/b2b/"
     default_language: str = "ru"
-    approval_statuses: frozenset[str] = frozenset({"PA", "AP", "RJ"})
+    approval: ApprovalConfig = field(default_factory=ApprovalConfig)
     site_timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+
+    @property
+    def approval_statuses(self) -> frozenset[str]:
+        return self.approval.statuses
 
     def link(self, path: str) -> str:
         return self.cabinet_url.rstrip("/") + "/" + path.lstrip("/")
@@ -34,9 +40,13 @@ class WatchConfig:
 
 @dataclass
 class PolicyContext:
+    """``approvals``: the approval workflow's state (its open moves), for the status-log
+    policy; ``None`` where no policy needs it."""
+
     directory: Directory
     config: WatchConfig
     now: datetime
+    approvals: ApprovalStore | None = None
 
     def date_text(self, moment: datetime | None) -> str:
         if moment is None:

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 import structlog
 
+from ._approval_ports import ApprovalEffects
 from ._context import PolicyContext
 from ._ports import Clock, WorkflowStore
 from .notifications import Notification
@@ -61,7 +62,16 @@ class Source(Protocol):
         ...
 
 
-Policy = Callable[[Sequence[Item], PolicyContext], Awaitable[list[Notification]]]
+@dataclass
+class Effects:
+    """What a policy made of a section beyond notifications (a policy that only notifies
+    returns the list itself)."""
+
+    notifications: list[Notification] = field(default_factory=list)
+    approval: ApprovalEffects | None = None
+
+
+Policy = Callable[[Sequence[Item], PolicyContext], Awaitable[list[Notification] | Effects]]
 
 
 @dataclass(frozen=True)
@@ -122,11 +132,14 @@ async def poll(
                 result.waiting = True
                 log.info("watch.gap", watcher=watcher.name, cursor=cursor, next=fetched[0].id)
             break
-        notifications = await watcher.policy(items, ctx)
+        produced = await watcher.policy(items, ctx)
+        effects = produced if isinstance(produced, Effects) else Effects(produced)
         cursor = max(cursor, *(item.id for item in items))
         result.read += len(items)
-        result.produced += len(notifications)
-        result.new += store.advance(watcher.name, cursor, notifications, clock())
+        result.produced += len(effects.notifications)
+        result.new += store.advance(
+            watcher.name, cursor, effects.notifications, clock(), approval=effects.approval
+        )
         if len(fetched) < section or len(items) < len(fetched):
             result.waiting = len(items) < len(fetched)
             break
@@ -145,6 +158,7 @@ async def poll(
 __all__ = [
     "GAP_GRACE",
     "SECTION",
+    "Effects",
     "Item",
     "Policy",
     "PollResult",

@@ -16,7 +16,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bitrix_client import BitrixClient, Command
+import structlog
+
+from bitrix_client import AccessDeniedError, BitrixClient, Command, NotFoundError
 
 from .notifications import Recipient
 from .roles import Capability, Role, can
@@ -24,8 +26,11 @@ from .roles import Capability, Role, can
 COMPANIES = "B2bCompanies"
 MEMBERS = "B2bCompanyUsers"
 DOCUMENTS = "B2bDocuments"
+FOLLOWERS = "B2bOrderFollowers"
 COMPANY_PROPERTY = "B2B_COMPANY_ID"
 CHUNK = 50
+
+log = structlog.get_logger("workflows")
 
 
 def _int(value: Any) -> int | None:
@@ -76,6 +81,17 @@ class Order:
     date: datetime | None
     price: Decimal | None
     currency: str
+    status: str = ""
+    canceled: bool = False
+    date_status: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BasketLine:
+    name: str
+    quantity: Decimal | None
+    price: Decimal | None
+    measure: str
 
 
 class Directory:
@@ -94,6 +110,8 @@ class Directory:
         self._companies: dict[int, Company | None] = {}
         self._users: dict[int, Recipient | None] = {}
         self._orders: dict[int, Order | None] = {}
+        self._groups: dict[int, frozenset[int]] = {}
+        self._followers: dict[int, list[int]] = {}
         self._enums = enums if enums is not None else {}
         self._statuses: dict[str, dict[str, str]] = {}
 
@@ -219,7 +237,14 @@ class Directory:
             for result in await self._batch(commands):
                 for row in _rows(result):
                     number = _int(row.get("ID"))
-                    if number is None or row.get("ACTIVE") != "Y":
+                    if number is None:
+                        continue
+                    groups = row.get("GROUP_IDS")
+                    if isinstance(groups, list):
+                        self._groups[number] = frozenset(
+                            g for item in groups if (g := _int(item)) is not None
+                        )
+                    if row.get("ACTIVE") != "Y":
                         continue
                     language = str(row.get("LANGUAGE_ID") or "")
                     if language not in languages:
@@ -234,6 +259,33 @@ class Directory:
     async def recipient(self, user_id: int) -> Recipient | None:
         return (await self.recipients([user_id]))[user_id]
 
+    async def groups(self, user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+        """The site groups of users (``GROUP_IDS`` of ``b2bsync.recipient.list``: explicit,
+        active memberships); empty for unknown users and for a bridge that does not report
+        them."""
+        wanted = list(user_ids)
+        await self.recipients(wanted)
+        return {u: self._groups.get(u, frozenset()) for u in wanted}
+
+    async def followers(self, order_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Users who asked to follow these orders (``b2b_order_followers``, written by the
+        cabinet's order page), by user id."""
+        wanted = sorted({o for o in order_ids if o not in self._followers})
+        if wanted:
+            for number in wanted:
+                self._followers[number] = []
+            try:
+                found = await self._lists(FOLLOWERS, "UF_ORDER_ID", wanted)
+            except (NotFoundError, AccessDeniedError) as exc:  # an older schema: no followers
+                log.warning("directory.followers_unavailable", error=" ".join(str(exc).split()))
+                found = []
+            for rows in found:
+                for row in rows:
+                    order, user = _int(row.get("UF_ORDER_ID")), _int(row.get("UF_USER_ID"))
+                    if order is not None and user is not None:
+                        self._followers.setdefault(order, []).append(user)
+        return {o: sorted(set(self._followers.get(o, []))) for o in order_ids}
+
     # orders
     async def orders(self, ids: Iterable[int]) -> dict[int, Order | None]:
         """Orders with their company (the ``B2B_COMPANY_ID`` property value)."""
@@ -241,7 +293,17 @@ class Directory:
         if wanted:
             for missing in wanted:
                 self._orders[missing] = None
-            select = ["id", "accountNumber", "userId", "dateInsert", "price", "currency"]
+            select = [
+                "id",
+                "accountNumber",
+                "userId",
+                "dateInsert",
+                "price",
+                "currency",
+                "statusId",
+                "canceled",
+                "dateStatus",
+            ]
             commands = []
             for part in _chunks(wanted):
                 commands.append(
@@ -280,11 +342,48 @@ class Directory:
                         _datetime(row.get("dateInsert")),
                         _decimal(row.get("price")),
                         str(row.get("currency") or ""),
+                        str(row.get("statusId") or ""),
+                        row.get("canceled") == "Y",
+                        _datetime(row.get("dateStatus")),
                     )
         return {i: self._orders.get(i) for i in ids}
 
     async def order(self, order_id: int) -> Order | None:
         return (await self.orders([order_id]))[order_id]
+
+    async def orders_in(self, status: str) -> list[Order]:
+        """Every order now in ``status`` (keyset pages of ``sale.order.list``, then the orders
+        with their company in one batch), by id."""
+        ids = [
+            number
+            async for row in self.bitrix.sale.orders(
+                {"statusId": status}, ["id"], count_first=False
+            )
+            if (number := _int(row.get("id"))) is not None
+        ]
+        self._orders = {k: v for k, v in self._orders.items() if k not in set(ids)}
+        found = await self.orders(ids)
+        return [o for o in found.values() if o is not None and o.status == status]
+
+    async def basket(self, order_id: int, limit: int = 50) -> list[BasketLine]:
+        """The order's basket lines (the first ``limit``), as the buyer sees them."""
+        answer = await self.bitrix.call(
+            "sale.basketitem.list",
+            {
+                "filter": {"orderId": order_id},
+                "select": ["name", "quantity", "price", "measureName"],
+                "order": {"sort": "ASC", "id": "ASC"},
+            },
+        )
+        return [
+            BasketLine(
+                str(row.get("name") or ""),
+                _decimal(row.get("quantity")),
+                _decimal(row.get("price")),
+                str(row.get("measureName") or ""),
+            )
+            for row in _rows(answer.result, "basketItems")[:limit]
+        ]
 
     async def status_names(self, language: str) -> dict[str, str]:
         """Order status names in ``language`` (id → name)."""
@@ -315,4 +414,4 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
-__all__ = ["Company", "Directory", "Member", "Order"]
+__all__ = ["BasketLine", "Company", "Directory", "Member", "Order"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from ._approval_ports import ApprovalEffects, ApprovalStore
 from .notifications import Channel, Notification
 
 Clock = Callable[[], datetime]
@@ -88,7 +89,7 @@ class WatchState:
     polled_at: datetime
 
 
-class WorkflowStore(Protocol):
+class WorkflowStore(ApprovalStore, Protocol):
     # outbox
     def enqueue(self, notifications: Sequence[Notification]) -> int:
         """Store new notifications (one delivery per channel, due now); known keys are
@@ -121,10 +122,17 @@ class WorkflowStore(Protocol):
     def watch_cursor(self, watcher: str) -> int | None: ...
 
     def advance(
-        self, watcher: str, cursor: int, notifications: Sequence[Notification], now: datetime
+        self,
+        watcher: str,
+        cursor: int,
+        notifications: Sequence[Notification],
+        now: datetime,
+        *,
+        approval: ApprovalEffects | None = None,
     ) -> int:
-        """In one transaction: enqueue ``notifications`` and set the watcher's cursor (it also
-        notes the poll). Returns how many notifications were new."""
+        """In one transaction: enqueue ``notifications``, record the ``approval`` effects
+        (:class:`~workflows.ApprovalStore`) and set the watcher's cursor (it also notes the
+        poll). Returns how many notifications were new."""
         ...
 
     def watch_states(self) -> list[WatchState]: ...

@@ -6,9 +6,13 @@ The cabinet adds the comment as an ``order_comments`` row; this policy decides w
   manager (``UF_MANAGER_ID``);
 - anyone else (the store's staff): the buyer who placed the order and the company's active
   owners — unless the comment is internal (``UF_IS_INTERNAL``), which never reaches a buyer
-  by any channel and goes to the company's manager only;
+  by any channel and goes to the company's manager only, and not even to the manager when the
+  manager is also an active member of the company (a person on the buyer's side);
 - never to the author, never to an inactive user, never twice to one person (keyed
   ``comment:<row>`` per recipient).
+
+No other notification carries a comment's text, so the bell, the mail and the link of
+``B2B_ORDER_COMMENT`` are the only channels an internal comment could take.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ async def _audience(
     member = await directory.membership(order.company_id, author) if author else None
     if (member is not None and member.active) or internal:
         users = [manager] if manager else []
+        if internal:  # nobody on the buyer's side, whatever their role
+            members = (await directory.members([order.company_id]))[order.company_id]
+            inside = {m.user_id for m in members if m.active}
+            users = [u for u in users if u not in inside]
     else:
         owners = await directory.with_roles(order.company_id, (Role.owner,))
         users = [m.user_id for m in owners]

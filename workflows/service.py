@@ -11,6 +11,11 @@ until its ``stop`` event is set:
 - the wake reader: every ``wake_check`` it takes the wake requests another process (a
   separate ``b2bsync serve``) left in the state store; pings that reach this process's own HTTP
   app set the in-process :class:`Wakeups` directly;
+- after each poll of the status log, the approval workflow's due moves are made
+  (:func:`workflows.apply_moves`); when one was, the status log is polled again at once, so
+  b2bsync's own change is recognised before anyone else's;
+- the reminder: once per ``remind_every``, pending orders past ``remind_after`` /
+  ``escalate_after`` remind their owners / go to their manager (:mod:`workflows.reminders`);
 - the pruner: once per ``prune_every``.
 
 A failed poll or delivery is logged as one line and tried again on the next round; the loop
@@ -33,9 +38,11 @@ from ._cursor import PollResult, Watcher, poll
 from ._delivery import Deliverer, DeliveryConfig, DeliveryReport
 from ._directory import Directory
 from ._errors import WorkflowError
+from ._moves import MoveReport, apply_moves
 from ._ports import Clock, WorkflowStore
 from .inbox import prune_read
-from .watchers import FACTS, WATCH_ORDER, build_watchers
+from .reminders import ReminderReport, remind_pending
+from .watchers import FACTS, ORDER_EVENTS, WATCH_ORDER, build_watchers
 
 log = structlog.get_logger("workflows")
 
@@ -47,6 +54,7 @@ class ServiceConfig:
     prune_read_after: timedelta = timedelta(days=90)
     keep_delivered: timedelta = timedelta(days=30)
     prune_every: timedelta = timedelta(hours=24)
+    remind_every: timedelta = timedelta(minutes=5)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
 
@@ -119,17 +127,29 @@ class WorkflowService:
             languages=self._languages,
             enums=self._enums,
         )
-        return PolicyContext(directory, self.config.watch, self.clock())
+        return PolicyContext(directory, self.config.watch, self.clock(), self.store)
 
     # single steps
     async def poll(self, name: str | None = None) -> list[PollResult]:
-        """Poll one watcher, or all of them in order."""
+        """Poll one watcher, or all of them in order (the status log's moves made after it)."""
         await self.start()
         out = []
         for watcher in self.watchers:
             if name is None or watcher.name == name:
                 out.append(await poll(watcher, self.store, self.context, self.clock))
+                if watcher.name == ORDER_EVENTS:
+                    await self.moves()
         return out
+
+    async def moves(self) -> MoveReport:
+        """Make the approval workflow's due moves."""
+        await self.start()
+        return await apply_moves(self.bitrix, self.store, self.clock, self.config.watch.approval)
+
+    async def remind(self) -> ReminderReport:
+        """Remind the owners of, and escalate, orders pending too long."""
+        await self.start()
+        return await remind_pending(self.context(), self.store)
 
     async def deliver(self) -> DeliveryReport:
         await self.start()
@@ -156,6 +176,7 @@ class WorkflowService:
             asyncio.create_task(self._deliver_loop(stop), name="outbox"),
             asyncio.create_task(self._wake_reader(stop), name="wakes"),
             asyncio.create_task(self._prune_loop(stop), name="prune"),
+            asyncio.create_task(self._remind_loop(stop), name="remind"),
         ]
         log.info("workflows.started", watchers=[w.name for w in self.watchers])
         try:
@@ -181,13 +202,23 @@ class WorkflowService:
             wake.clear()
             results: list[PollResult] = []
 
-            async def step(watcher: Watcher = watcher, results: list[PollResult] = results) -> None:
+            moved: list[MoveReport] = []
+
+            async def step(
+                watcher: Watcher = watcher,
+                results: list[PollResult] = results,
+                moved: list[MoveReport] = moved,
+            ) -> None:
                 await self.start()
                 results.append(await poll(watcher, self.store, self.context, self.clock))
+                if watcher.name == ORDER_EVENTS:
+                    moved.append(await self.moves())
 
             await self._guarded(f"watch.{watcher.name}", step)
             if any(r.new for r in results):
                 self.wakeups.delivery.set()
+            if any(m.done for m in moved):
+                continue  # read b2bsync's own changes back now
             await _wait([wake, stop], interval)
 
     async def _deliver_loop(self, stop: asyncio.Event) -> None:
@@ -207,6 +238,19 @@ class WorkflowService:
         while not stop.is_set():
             for name in self.store.take_wakes():
                 self.wakeups.wake(name)
+            await _wait([stop], interval)
+
+    async def _remind_loop(self, stop: asyncio.Event) -> None:
+        interval = self.config.remind_every.total_seconds()
+        while not stop.is_set():
+            reports: list[ReminderReport] = []
+
+            async def step(reports: list[ReminderReport] = reports) -> None:
+                reports.append(await self.remind())
+
+            await self._guarded("approval.remind", step)
+            if any(r.notifications for r in reports):
+                self.wakeups.delivery.set()
             await _wait([stop], interval)
 
     async def _prune_loop(self, stop: asyncio.Event) -> None:

@@ -2,9 +2,11 @@
 
 - :class:`MemoryWorkflowStore`, faithful to the ports: it keeps every rule of
   :class:`~workflows.WorkflowStore` (first key wins, cursor and effects together, a channel done
-  only when recorded, park without ``retry_at``), refuses naive datetimes as the SQL columns
-  would, and counts calls in ``calls`` so a test can say, for instance, that a poll moved no
-  cursor. ``add_fact`` / ``record_facts`` play the sync jobs writing the journal.
+  only when recorded, park without ``retry_at``) and of :class:`~workflows.ApprovalStore` (one
+  move per causing row, episodes marked once, a link's nonce claimed once), refuses naive
+  datetimes as the SQL columns would, and counts calls in ``calls`` so a test can say, for
+  instance, that a poll moved no cursor. ``add_fact`` / ``record_facts`` play the sync jobs
+  writing the journal.
 - :func:`add_members` — company memberships on a (fake) site, as the cabinet writes them.
 """
 
@@ -18,6 +20,17 @@ from typing import Any
 
 from bitrix_client import BitrixClient
 
+from ._approval_ports import (
+    ESCALATE,
+    REMIND,
+    STATUS_MOVES,
+    ApprovalEffects,
+    ApprovalStats,
+    Episode,
+    Move,
+    MoveKind,
+    MoveState,
+)
 from ._directory import MEMBERS, Directory
 from ._ports import Delivery, Fact, OutboxStats, Outcome, WatchState
 from .notifications import Notification
@@ -50,6 +63,9 @@ class MemoryWorkflowStore:
         self.facts: list[Fact] = []
         self.wakes: set[str] = set()
         self.calls: Counter[str] = Counter()
+        self.moves: dict[int, Move] = {}
+        self.episode_rows: dict[int, Episode] = {}
+        self.used_links: dict[str, tuple[int, int, str, datetime]] = {}
 
     # outbox
     def enqueue(self, notifications: Sequence[Notification]) -> int:
@@ -166,7 +182,13 @@ class MemoryWorkflowStore:
         return None if state is None else state.cursor
 
     def advance(
-        self, watcher: str, cursor: int, notifications: Sequence[Notification], now: datetime
+        self,
+        watcher: str,
+        cursor: int,
+        notifications: Sequence[Notification],
+        now: datetime,
+        *,
+        approval: ApprovalEffects | None = None,
     ) -> int:
         self.calls["advance"] += 1
         _aware(now)
@@ -174,6 +196,8 @@ class MemoryWorkflowStore:
         if before is not None and cursor < before.cursor:
             raise ValueError(f"cursor of {watcher} cannot go back ({before.cursor} → {cursor})")
         new = self._enqueue(notifications)
+        if approval is not None:
+            self._approval(approval, now)
         moved = before is None or cursor != before.cursor
         updated = now if moved or before is None else before.updated_at
         self.cursors[watcher] = WatchState(watcher, cursor, updated, now)
@@ -189,6 +213,112 @@ class MemoryWorkflowStore:
     def take_wakes(self) -> set[str]:
         taken, self.wakes = self.wakes, set()
         return taken
+
+    # approval
+    def _approval(self, effects: ApprovalEffects, now: datetime) -> None:
+        causes = {m.cause_event for m in self.moves.values()}
+        for move in effects.moves:
+            if move.cause_event in causes:
+                continue
+            number = max(self.moves, default=0) + 1
+            self.moves[number] = replace(
+                move, id=number, state=MoveState.pending, created_at=now, attempts=0
+            )
+            causes.add(move.cause_event)
+        for move_id, event in effects.seen:
+            if move_id in self.moves and self.moves[move_id].seen_event is None:
+                self.moves[move_id] = replace(self.moves[move_id], seen_event=event)
+        for order_id, episode in effects.episodes:
+            if episode is None:
+                self.episode_rows.pop(order_id, None)
+            else:
+                self.episode_rows[order_id] = replace(
+                    episode, since=_aware(episode.since), reminded_at=None, escalated_at=None
+                )
+
+    def open_moves(self, order_ids: Iterable[int]) -> list[Move]:
+        wanted = set(order_ids)
+        return [
+            m
+            for _, m in sorted(self.moves.items())
+            if m.order_id in wanted
+            and m.kind in STATUS_MOVES
+            and m.state in (MoveState.pending, MoveState.done)
+            and m.seen_event is None
+        ]
+
+    def due_moves(self, limit: int) -> list[Move]:
+        due = [m for _, m in sorted(self.moves.items()) if m.state == MoveState.pending]
+        return due[:limit]
+
+    def finish_move(self, move_id: int, state: str, now: datetime, error: str = "") -> None:
+        _aware(now)
+        move = self.moves[move_id]
+        if move.state != MoveState.pending:
+            return
+        if state == MoveState.pending:
+            self.moves[move_id] = replace(move, attempts=move.attempts + 1, last_error=error)
+            return
+        attempts = move.attempts + (1 if state == MoveState.failed else 0)
+        self.moves[move_id] = replace(
+            move, state=state, done_at=now, last_error=error, attempts=attempts
+        )
+
+    def episodes(self, order_ids: Iterable[int]) -> dict[int, Episode]:
+        return {o: self.episode_rows[o] for o in order_ids if o in self.episode_rows}
+
+    def mark_episode(
+        self, episode: Episode, kind: str, notifications: Sequence[Notification], now: datetime
+    ) -> int:
+        _aware(now)
+        if kind not in (REMIND, ESCALATE):
+            raise ValueError(f"unknown mark {kind!r}")
+        stored = self.episode_rows.get(episode.order_id) or replace(
+            episode, reminded_at=None, escalated_at=None
+        )
+        column = "reminded_at" if kind == REMIND else "escalated_at"
+        if getattr(stored, column) is not None:
+            return 0
+        new = self._enqueue(notifications)
+        if kind == REMIND:
+            self.episode_rows[episode.order_id] = replace(stored, reminded_at=now)
+        else:
+            self.episode_rows[episode.order_id] = replace(stored, escalated_at=now)
+        return new
+
+    def keep_episodes(self, pending: Iterable[int]) -> int:
+        keep = set(pending)
+        gone = [o for o in self.episode_rows if o not in keep]
+        for order_id in gone:
+            del self.episode_rows[order_id]
+        return len(gone)
+
+    def claim_link(
+        self, nonce: str, order_id: int, user_id: int, action: str, now: datetime
+    ) -> bool:
+        _aware(now)
+        if nonce in self.used_links:
+            return False
+        self.used_links[nonce] = (order_id, user_id, action, now)
+        return True
+
+    def release_link(self, nonce: str) -> None:
+        self.used_links.pop(nonce, None)
+
+    def link_used(self, nonce: str) -> bool:
+        return nonce in self.used_links
+
+    def approval_stats(self, recent: int = 10) -> ApprovalStats:
+        moves = [m for _, m in sorted(self.moves.items())]
+        reverts = [m for m in moves if m.kind == MoveKind.revert]
+        return ApprovalStats(
+            reverted=len(reverts),
+            recent_reverts=tuple(reversed(reverts[-recent:])),
+            pending_moves=sum(1 for m in moves if m.state == MoveState.pending),
+            failed_moves=tuple(m for m in moves if m.state == MoveState.failed),
+            pending_orders=len(self.episode_rows),
+            links_used=len(self.used_links),
+        )
 
     # facts
     def add_fact(self, kind: str, key: str, data: Mapping[str, Any], at: datetime) -> bool:

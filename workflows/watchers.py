@@ -6,15 +6,18 @@ policy:
 ====================  ==============================  ==========================================
 watcher               reads                           notifies
 ====================  ==============================  ==========================================
-``order_events``      ``b2b_order_events`` (bridge)   ``B2B_ORDER_STATUS_CHANGED``
+``order_events``      ``b2b_order_events`` (bridge)   ``B2B_ORDER_CREATED``,
+                                                      ``…_APPROVAL_REQUIRED``,
+                                                      ``…_APPROVED``, ``…_REJECTED``,
+                                                      ``…_STATUS_CHANGED`` (and the approval
+                                                      workflow's moves, :mod:`workflows.orders`)
 ``order_comments``    ``order_comments``              ``B2B_ORDER_COMMENT``
 ``facts``             the sync jobs' facts journal    ``B2B_DOCUMENT_READY``, ``B2B_CREDIT_BLOCKED``
 ====================  ==============================  ==========================================
 
 The bridge pings ``POST /events`` with the table name of the block that got a row
 (:data:`WAKES`); a ping only wakes the watcher, which reads the rows back from the site like
-any poll. The next workflows (invites, approval) add their blocks here and their policies in
-their own modules.
+any poll. The next workflows add their blocks here and their policies in their own modules.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ._cursor import Item, Watcher
 from ._ports import WorkflowStore
 from .comments import order_comment
 from .facts import FactSource, facts_policy
-from .orders import status_changed
+from .orders import status_log
 
 ORDER_EVENTS = "order_events"
 ORDER_COMMENTS = "order_comments"
@@ -101,9 +104,16 @@ def build_watchers(bitrix: BitrixClient, store: WorkflowStore) -> list[Watcher]:
             HlSource(
                 bitrix,
                 "B2bOrderEvents",
-                ["UF_ORDER_ID", "UF_OLD_STATUS", "UF_NEW_STATUS", "UF_USER_ID", "UF_CREATED_AT"],
+                [
+                    "UF_ORDER_ID",
+                    "UF_OLD_STATUS",
+                    "UF_NEW_STATUS",
+                    "UF_USER_ID",
+                    "UF_REASON",
+                    "UF_CREATED_AT",
+                ],
             ),
-            status_changed,
+            status_log,
         ),
         ORDER_COMMENTS: Watcher(
             ORDER_COMMENTS,

@@ -1,8 +1,10 @@
-"""`b2bsync status [--json]`: per job the last run, lag and quarantine; companies with stale credit.
+"""`b2bsync status [--json]`: per job the last run, lag and quarantine; companies with stale
+credit; the approval workflow (status changes reverted, moves waiting or failed).
 
 Exit 0 when every job's newest run is ok, stopped, running or absent; 1 when the newest run of
 any job failed or was interrupted (killed before it finished), so a monitor can alert on it.
-Stale credit and quarantined records are reported but do not change the exit code.
+Stale credit, quarantined records and reverted status changes are reported but do not change
+the exit code.
 """
 
 from __future__ import annotations
@@ -98,3 +100,23 @@ def print_report(report: StatusReport, zone: tzinfo) -> None:
     else:
         typer.echo(f"credit: {report.credit_companies} companies, none older than {limit}")
     typer.echo(f"orders indexed: {report.orders_indexed}")
+    print_approval(report, zone)
+
+
+def print_approval(report: StatusReport, zone: tzinfo) -> None:
+    stats = report.approval
+    typer.echo(
+        f"approval: {stats.pending_orders} order(s) pending, {stats.reverted} unauthorised "
+        f"change(s) reverted, {stats.pending_moves} move(s) waiting, "
+        f"{len(stats.failed_moves)} failed"
+    )
+    for move in stats.recent_reverts:
+        who = f"user {move.actor}" if move.actor else "no user (agent / 1C exchange)"
+        typer.echo(
+            f"  reverted: order {move.order_id} {move.to_status}→{move.from_status} "
+            f"by {who} (log row {move.cause_event}, {when(move.created_at, zone)}): {move.state}"
+        )
+    for move in stats.failed_moves:
+        typer.echo(
+            f"  failed: {move.kind} of order {move.order_id} → {move.to_status}: {move.last_error}"
+        )

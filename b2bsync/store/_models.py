@@ -234,3 +234,53 @@ watch_wakeups = Table(
     Column("requested_at", UTCDateTime(), nullable=False),
     comment="Pings taken by a process without watchers, for the process that runs them.",
 )
+
+# -- the approval workflow's state (migration 0005): the status changes b2bsync makes, pending
+# episodes (reminders, escalation) and the one-click links already used.
+
+approval_moves = Table(
+    "approval_moves",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("order_id", BigInteger(), nullable=False),
+    Column("kind", String(16), nullable=False),  # move_on | revert | cancel
+    Column("from_status", String(8), nullable=False),
+    Column("to_status", String(8), nullable=False),
+    # the status-log row that called for the move: one move per row
+    Column("cause_event", BigInteger(), nullable=False),
+    Column("actor", BigInteger(), nullable=True),
+    Column("reason", Text(), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | done | skipped | failed
+    Column("attempts", Integer(), nullable=False),
+    Column("last_error", Text(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("done_at", UTCDateTime(), nullable=True),
+    # the status-log row of b2bsync's own change, once recognised
+    Column("seen_event", BigInteger(), nullable=True),
+    UniqueConstraint("cause_event"),
+    Index(None, "state", "id"),
+    Index(None, "order_id", "state"),
+    comment="Status changes b2bsync makes for the approval workflow, recorded before made.",
+)
+
+approval_episodes = Table(
+    "approval_episodes",
+    metadata,
+    Column("order_id", BigInteger(), primary_key=True, autoincrement=False),
+    Column("since", UTCDateTime(), nullable=False),
+    Column("cause_event", BigInteger(), nullable=True),
+    Column("reminded_at", UTCDateTime(), nullable=True),
+    Column("escalated_at", UTCDateTime(), nullable=True),
+    comment="Orders in the pending status since when; reminded and escalated once each.",
+)
+
+approval_links = Table(
+    "approval_links",
+    metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("order_id", BigInteger(), nullable=False),
+    Column("user_id", BigInteger(), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("used_at", UTCDateTime(), nullable=False),
+    comment="One-click approval links used (a nonce once: a link works once).",
+)

@@ -1,15 +1,18 @@
-"""What `b2bsync status` reports: per job its last run and lag, stale credit, quarantine sizes."""
+"""What `b2bsync status` reports: per job its last run and lag, stale credit, quarantine sizes,
+and the approval workflow (changes reverted, moves waiting or failed, orders pending)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from jobs import FEEDS, CreditSeen
+from workflows import ApprovalStats, Move
 
 from ._records import Lease, RunRecord
 from ._store import Store
+from ._workflow_store import SqlWorkflowStore
 
 TROUBLE = ("failed", "interrupted")
 
@@ -59,6 +62,7 @@ class StatusReport:
     credit_companies: int
     orders_indexed: int
     store: str = ""
+    approval: ApprovalStats = field(default_factory=ApprovalStats)
 
     @property
     def failing(self) -> list[JobStatus]:
@@ -87,7 +91,29 @@ class StatusReport:
                 ],
             },
             "orders_indexed": self.orders_indexed,
+            "approval": {
+                "reverted": self.approval.reverted,
+                "recent_reverts": [_move(m) for m in self.approval.recent_reverts],
+                "pending_moves": self.approval.pending_moves,
+                "failed_moves": [_move(m) for m in self.approval.failed_moves],
+                "pending_orders": self.approval.pending_orders,
+                "links_used": self.approval.links_used,
+            },
         }
+
+
+def _move(move: Move) -> dict[str, Any]:
+    return {
+        "order": move.order_id,
+        "kind": move.kind,
+        "from": move.from_status,
+        "to": move.to_status,
+        "user": move.actor,
+        "row": move.cause_event,
+        "state": move.state,
+        "error": move.last_error,
+        "at": _iso(move.created_at),
+    }
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -135,4 +161,5 @@ def status_report(store: Store, stale_after: timedelta) -> StatusReport:
         credit_companies=len(credit),
         orders_indexed=store.indexed_orders(),
         store=store.url,
+        approval=SqlWorkflowStore(store).approval_stats(),
     )

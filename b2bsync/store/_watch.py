@@ -1,8 +1,9 @@
 """The watchers' state in the state store: cursors moved with their outbox rows, the facts
 journal the sync jobs write, and wake requests between processes.
 
-- ``advance`` is the one transaction of the watcher loop: the notifications go into the outbox
-  and the cursor moves in the same commit (:mod:`workflows._cursor`).
+- ``advance`` is the one transaction of the watcher loop: the notifications go into the outbox,
+  the approval workflow's effects into its tables (:mod:`._approvals`) and the cursor moves in
+  the same commit (:mod:`workflows._cursor`).
 - ``record_facts`` is :class:`jobs.FactSink`: facts insert with ``ON CONFLICT DO NOTHING`` on
   their key. Fact ids must become visible in order, or a watcher reading ``> cursor`` could pass
   a lower id still being committed: SQLite has one writer at a time (``BEGIN IMMEDIATE``), and
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, text
 
 from jobs import Fact as JobFact
-from workflows import Fact, Notification, WatchState
+from workflows import ApprovalEffects, Fact, Notification, WatchState
 
+from ._approvals import record_effects
 from ._models import sync_facts, watch_cursors, watch_wakeups
 from ._outbox import insert_notifications
 
@@ -45,7 +47,13 @@ class WatchTables:
         return value
 
     def advance(
-        self, watcher: str, cursor: int, notifications: Sequence[Notification], now: datetime
+        self,
+        watcher: str,
+        cursor: int,
+        notifications: Sequence[Notification],
+        now: datetime,
+        *,
+        approval: ApprovalEffects | None = None,
     ) -> int:
         c = watch_cursors.c
         with self.store.transaction() as conn:
@@ -57,6 +65,8 @@ class WatchTables:
                     f"cursor of {watcher} cannot go back ({before.last_id} → {cursor})"
                 )
             new = insert_notifications(self.store, conn, notifications)
+            if approval:
+                record_effects(self.store, conn, approval, now)
             moved = before is None or cursor != before.last_id
             row = {
                 "watcher": watcher,

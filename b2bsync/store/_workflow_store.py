@@ -1,12 +1,13 @@
 """The workflows' store: :class:`workflows.WorkflowStore` (outbox, watcher cursors, wakes, the
-facts journal) and :class:`jobs.FactSink`, over the same database as the sync's state.
+facts journal, the approval workflow's state) and :class:`jobs.FactSink`, over the same
+database as the sync's state.
 
 It shares the :class:`Store`'s engine and transactions; the tables and their rules live in
-:mod:`._outbox` and :mod:`._watch`. This is the boundary where a store failure (a busy SQLite
-file, a restarting PostgreSQL, a lost lease on a fenced view) becomes the workflows' own
-:class:`workflows.Unavailable`, so a watcher logs it and tries again at its next poll instead
-of dying. ``record_facts`` is the sync jobs' port and keeps the store's errors: the runner
-tells a lost lease from other failures by them.
+:mod:`._outbox`, :mod:`._watch` and :mod:`._approvals`. This is the boundary where a store
+failure (a busy SQLite file, a restarting PostgreSQL, a lost lease on a fenced view) becomes
+the workflows' own :class:`workflows.Unavailable`, so a watcher logs it and tries again at its
+next poll instead of dying. ``record_facts`` is the sync jobs' port and keeps the store's
+errors: the runner tells a lost lease from other failures by them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from workflows import Unavailable
 
+from ._approvals import ApprovalTables
 from ._errors import StoreError
 from ._outbox import OutboxTables
 from ._store import Store
@@ -38,7 +40,7 @@ def _translated(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _translating(cls: _C) -> _C:
-    for base in (OutboxTables, WatchTables):
+    for base in (OutboxTables, WatchTables, ApprovalTables):
         for name, member in vars(base).items():
             if callable(member) and not name.startswith("_") and name not in _UNTRANSLATED:
                 setattr(cls, name, _translated(member))
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 
 
 @_translating
-class SqlWorkflowStore(OutboxTables, WatchTables):
+class SqlWorkflowStore(OutboxTables, WatchTables, ApprovalTables):
     def __init__(self, store: Store) -> None:
         self.store = store
 

@@ -1,9 +1,10 @@
 """``b2bsync serve``: the HTTP face of the sidecar (Starlette, run by uvicorn).
 
 ``create_app(config, deps)`` gives the ASGI app: signed document downloads streamed from 1C
-(``/documents/download``), the bridge's wake-up pings (``/events``), ``/healthz`` and
-``/metrics``. :func:`serve` runs it on a socket until a stop event is set; it listens on
-127.0.0.1 unless told otherwise, and the store's nginx puts it under the store's own domain.
+(``/documents/download``), the one-click approve / reject links of approval mails
+(``/approvals``), the bridge's wake-up pings (``/events``), ``/healthz`` and ``/metrics``.
+:func:`serve` runs it on a socket until a stop event is set; it listens on 127.0.0.1 unless
+told otherwise, and the store's nginx puts it under the store's own domain.
 """
 
 from ._app import ROUTES, create_app

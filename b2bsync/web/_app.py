@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ._approvals import approvals
 from ._config import WebConfig, WebDeps
 from ._documents import download
 from ._events import events
@@ -29,6 +30,7 @@ from ._state import AppState, ReplayCache
 
 ROUTES = [
     Route("/documents/download", download, methods=["GET", "HEAD"], name="download"),
+    Route("/approvals", approvals, methods=["GET", "POST"], name="approvals"),
     Route("/events", events, methods=["POST"], name="events"),
     Route("/healthz", healthz, methods=["GET"], name="healthz"),
     Route("/metrics", metrics, methods=["GET"], name="metrics"),

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from bitrix_client import BitrixClient
 from onec_client import OneCSource
+from workflows import ApprovalConfig
 
 from ..store import SqlWorkflowStore, Store
 from ._signing import EVENT_WINDOW, MIN_SECRET
@@ -30,7 +32,12 @@ class WebConfig:
     - ``event_window``: seconds a ping's timestamp may lie from now;
     - ``retry_after``: what a 503 tells the browser (seconds);
     - ``health_cache``: seconds a readiness answer is reused (each costs a Bitrix request);
-    - ``language``: of the pages when the browser states no preference.
+    - ``language``: of the pages when the browser states no preference;
+    - ``approval``: the approval workflow's statuses and rules, for the one-click links
+      (``None``: ``/approvals`` answers that approval by link is not enabled);
+    - ``secure_cookies``: set the form cookies ``Secure`` (the store reaches ``serve`` over
+      HTTPS);
+    - ``timezone``: dates shown on pages.
     """
 
     secret: str
@@ -38,6 +45,9 @@ class WebConfig:
     retry_after: int = 30
     health_cache: float = 10.0
     language: str = "ru"
+    approval: ApprovalConfig | None = None
+    secure_cookies: bool = False
+    timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
 
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET:

@@ -98,10 +98,15 @@ def message_page(
     *,
     default_language: str = "ru",
     headers: Mapping[str, str] | None = None,
+    texts: Mapping[str, Mapping[str, tuple[str, str]]] = TEXTS,
+    values: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """A short page saying what happened (``code`` is a key of :data:`TEXTS`)."""
+    """A short page saying what happened (``code`` is a key of ``texts``, :data:`TEXTS` unless
+    a surface brings its own table; ``{placeholders}`` in it are filled from ``values``)."""
     lang = language(request, default_language)
-    title, text = TEXTS[lang][code]
+    title, text = texts[lang][code]
+    if values:
+        title, text = title.format_map(values), text.format_map(values)
     return _TEMPLATES.TemplateResponse(
         request,
         "message.html",
@@ -111,4 +116,22 @@ def message_page(
     )
 
 
-__all__ = ["LANGUAGES", "TEXTS", "language", "message_page"]
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, object],
+    *,
+    status: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """A page of ``templates/`` (autoescaped), never cached."""
+    return _TEMPLATES.TemplateResponse(
+        request,
+        template,
+        dict(context),
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+__all__ = ["LANGUAGES", "TEXTS", "language", "message_page", "render"]

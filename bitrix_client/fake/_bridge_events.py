@@ -26,12 +26,19 @@ EVENTS_TABLE = "b2b_order_events"
 
 
 def record_status_change(
-    site: FakeSite, order_id: int, old: str | None, new: str, session_user: int | None
+    site: FakeSite,
+    order_id: int,
+    old: str | None,
+    new: str,
+    session_user: int | None,
+    *,
+    reason: str = "",
 ) -> int | None:
     """Write the event row; its ID, or ``None`` when the module or the events block is not there.
 
     ``session_user`` is the logged-in user who made the change (``None`` for an agent); ``new``
-    is what the sale event reports."""
+    is what the sale event reports; ``reason`` what the module's ``StatusChangeNote`` held for
+    this change (the cabinet's rejection, ``b2bsync.order.status.set``), ``""`` for none."""
     if not site.bridge_installed:
         return None
     state = site.bridge
@@ -47,6 +54,7 @@ def record_status_change(
         "UF_OLD_STATUS": old or None,
         "UF_NEW_STATUS": new,
         "UF_USER_ID": session_user or None,
+        "UF_REASON": reason or None,
         "UF_CREATED_AT": site.now().replace(microsecond=0),
     }
     values = {name: value for name, value in wanted.items() if name in known}

@@ -23,6 +23,7 @@ FEATURES = (
     "options",
     "order_events",
     "order_guard",
+    "order_status",
     "recipients",
     "upsert",
     "upsert_rows",

@@ -20,6 +20,7 @@ from ._bridge_mail import MAIL_METHODS
 from ._bridge_messages import describe
 from ._bridge_notify import NOTIFY_METHODS
 from ._bridge_options import OPTION_METHODS
+from ._bridge_orders import ORDER_METHODS
 from ._bridge_users import USER_METHODS
 
 
@@ -47,6 +48,7 @@ def _registry() -> MethodRegistry:
         MAIL_METHODS,
         NOTIFY_METHODS,
         OPTION_METHODS,
+        ORDER_METHODS,
     )
     for spec in families.specs():
         out.add(spec.name, spec.scope)(_guarded(spec.handler))

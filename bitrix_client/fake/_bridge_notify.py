@@ -2,8 +2,10 @@
 to check that it shares the module's secret.
 
 - ``recipient.list`` (``IDS``: 1-50 user IDs) — the users b2bsync writes to: ``ID``, ``EMAIL``,
-  ``NAME``, ``LAST_NAME``, ``ACTIVE`` (Y/N) and ``LANGUAGE_ID`` (``b_user.LANGUAGE_ID``, the
-  user's own language; ``""`` when the user never chose one), by ID; unknown IDs are left out.
+  ``NAME``, ``LAST_NAME``, ``ACTIVE`` (Y/N), ``LANGUAGE_ID`` (``b_user.LANGUAGE_ID``, the
+  user's own language; ``""`` when the user never chose one) and ``GROUP_IDS`` (the user's
+  explicit, active group memberships, sorted: b2bsync checks ``[approval] override_groups``
+  with them), by ID; unknown IDs are left out.
 - ``link.info`` (``NONCE``: 8-58 characters of ``[A-Za-z0-9_-]``) — the module's link settings
   (``BASE_URL``, ``TTL``, ``EVENTS_URL`` where pings go, ``""`` when off) and ``SIGNATURE``: the
   link signature (``bridge/contract/signing.json``) of document ``probe-<NONCE>`` for user 1,
@@ -54,6 +56,7 @@ def recipient_list(ctx: CallContext) -> list[dict[str, Any]]:
             "LAST_NAME": user.last_name,
             "ACTIVE": yn(user.active),
             "LANGUAGE_ID": user.language_id,
+            "GROUP_IDS": sorted(set(user.group_ids)),
         }
         for number in sorted(ids)
         if (user := users.get(number)) is not None

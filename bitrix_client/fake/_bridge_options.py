@@ -3,12 +3,13 @@
 A real site keeps them with ``\\Bitrix\\Main\\Config\\Option`` under the module ``b2bsync.bridge``
 (``b_option``); only the names in :data:`OPTIONS` exist, each with a validator, so a token with
 the ``b2bsync`` scope cannot write the module's other settings (the link secret, its base URL).
-``roles``, the role table the cabinet components enforce (the JSON of ``b2bsync roles
-export``), and ``guard``, the order guard's settings (:mod:`bitrix_client.order_guard`); ``schema
-apply`` writes both. Values are stored as JSON text and
+Three today: ``roles``, the role table the cabinet components enforce (the JSON of ``b2bsync
+roles export``); ``guard``, the order guard's settings (:mod:`bitrix_client.order_guard`); and
+``approval_statuses``, the statuses ``b2bsync.order.status.set`` may set (``{pending, approved,
+rejected, next}``). ``schema apply`` writes all three. Values are stored as JSON text and
 compared in a canonical form (object keys sorted), so re-sending the same table answers
 ``unchanged``. The PHP twin is ``bridge/b2bsync.bridge/lib/core/optionapi.php``; both pass
-``bridge/contract/70_options.json``.
+``bridge/contract/70_options.json``, ``71_guard_option.json`` and ``51_order_status.json``.
 
 ``VALUE`` is the value itself (a JSON body) or its JSON text — which a ``batch`` command or a
 form-encoded call must use, since PHP's form decoding turns numbers into strings and drops empty
@@ -106,10 +107,30 @@ def role_table_problem(value: Any) -> str | None:
     return None
 
 
+_STATUS_ID = re.compile(r"[A-Z0-9]{1,2}")
+APPROVAL_STATUS_KEYS = ("pending", "approved", "rejected", "next")
+
+
+def approval_statuses_problem(value: Any) -> str | None:
+    """Why ``value`` is not the approval statuses (``ApprovalStatuses::parse`` in PHP)."""
+    problem = _keys_problem(value, set(APPROVAL_STATUS_KEYS), "VALUE")
+    if problem:
+        return problem
+    for key in APPROVAL_STATUS_KEYS:
+        if not isinstance(value[key], str) or not _STATUS_ID.fullmatch(value[key]):
+            return f"VALUE.{key} must be a status ID (1-2 of A-Z, 0-9)"
+    if len({value[k] for k in ("pending", "approved", "rejected")}) != 3:
+        return "VALUE: pending, approved and rejected must be three different statuses"
+    if value["next"] == value["pending"]:
+        return "VALUE.next must not be the pending status"
+    return None
+
+
 #: Option name → validator (the reason a value is refused, or ``None``).
 OPTIONS: dict[str, Callable[[Any], str | None]] = {
     "roles": role_table_problem,
     GUARD_OPTION: config_problem,
+    "approval_statuses": approval_statuses_problem,
 }
 
 

@@ -40,3 +40,45 @@ def test_read_from_the_file_and_misspellings_refused(tmp_path: Path, monkeypatch
     path.write_text('[approval]\nover_credt = "refuse"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"did you mean approval\.over_credit"):
         load_settings(path)
+
+
+def test_the_workflows_and_the_web_app_get_the_same_approval_rules() -> None:
+    from b2bsync._wiring import approval_config, service_config, web_config
+    from b2bsync.settings import Settings
+
+    secret = "s3cr3t-key-for-tests-0123456789abcdef"
+    settings = Settings(
+        bitrix={"status_pending": "WA"},
+        approval={"self_approval": True, "override_groups": [7], "next_status": "P"},
+        web={"secret": secret, "public_url": "https://shop.example.ru/b2bsync/"},
+    )
+    config = approval_config(settings)
+    assert (config.pending, config.approved, config.rejected) == ("WA", "AP", "RJ")
+    assert (config.next_status, config.self_approval) == ("P", True)
+    assert config.override_groups == frozenset({7})
+    assert config.links is not None
+    assert config.links.base_url == "https://shop.example.ru/b2bsync"
+    assert service_config(settings).watch.approval == config
+    web = web_config(settings)
+    assert web.approval == config
+    assert web.secure_cookies is True
+    # without a public address there are no one-click links, and cookies are not Secure
+    plain = Settings(web={"secret": secret})
+    assert approval_config(plain).links is None
+    assert web_config(plain).secure_cookies is False
+
+
+def test_the_next_status_may_not_be_the_pending_one() -> None:
+    from b2bsync._errors import ConfigError
+    from b2bsync.schema import schema_config
+    from b2bsync.settings import BitrixSettings
+
+    with pytest.raises(ConfigError, match=r"approval\.next_status: PA is the pending status"):
+        schema_config(BitrixSettings(), ApprovalSettings(next_status="PA"))
+    options = schema_config(BitrixSettings(), ApprovalSettings(next_status="P")).module_options
+    assert options["approval_statuses"] == {
+        "pending": "PA",
+        "approved": "AP",
+        "rejected": "RJ",
+        "next": "P",
+    }

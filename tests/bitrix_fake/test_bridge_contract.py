@@ -23,6 +23,7 @@ from bitrix_client.fake import FakeSite
 from bitrix_client.fake._bridge_access import by_hand_block
 from bitrix_client.fake._bridge_events import record_status_change
 from bitrix_client.fake._bridge_state import MailTemplate, MailType
+from bitrix_client.fake._sale_state import new_order
 
 CONTRACT = Path(__file__).resolve().parents[2] / "bridge" / "contract"
 SCENARIOS = sorted(CONTRACT.glob("[0-9][0-9]_*.json"))
@@ -94,6 +95,26 @@ def _user_language(site: FakeSite, args: dict[str, Any]) -> None:
     site.users[args["ID"]].language_id = args["LANGUAGE_ID"]
 
 
+def _order_statuses(site: FakeSite, args: dict[str, Any]) -> None:
+    for sort, (code, xml_id) in enumerate(args["STATUSES"].items(), start=150):
+        site.sale.statuses[code] = {
+            "color": None,
+            "id": code,
+            "notify": "Y",
+            "sort": sort,
+            "type": "O",
+            "xmlId": xml_id,
+        }
+
+
+def _order_by_hand(site: FakeSite, args: dict[str, Any]) -> None:
+    user = args["USER_ID"]
+    fields = {"statusId": args["STATUS_ID"], "userId": user, "personTypeId": 0}
+    order = new_order(site.sale, fields, now=site.now(), user_id=user)
+    if order["id"] != args["ID"]:
+        raise AssertionError(f"the fake gave order {order['id']}, the scenario wants {args['ID']}")
+
+
 def mail_event(site: FakeSite, event_id: int) -> dict[str, Any] | None:
     """The queued event as a ``mail_event`` step states it: its language and the templates the
     mail agent sends it through."""
@@ -120,6 +141,8 @@ FIXTURES: dict[str, Callable[[FakeSite, dict[str, Any]], None]] = {
     "mail_template_delete": _delete_template,
     "module_option": _module_option,
     "user_language": _user_language,
+    "order_statuses": _order_statuses,
+    "order_add_by_hand": _order_by_hand,
 }
 
 

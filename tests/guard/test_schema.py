@@ -60,10 +60,10 @@ async def test_apply_stores_the_option_and_a_second_apply_writes_nothing() -> No
     assert run.report is not None
     assert run.report.ok
     assert json.loads(shop.site.bridge.options["guard"]) == GUARD
-    assert shop.app.stats.calls["b2bsync.option.set"] == 2  # roles and guard
+    assert shop.app.stats.calls["b2bsync.option.set"] == 3  # roles, guard, approval_statuses
     again = await run_schema(settings(), apply=True, transport=transport(shop))
     assert again.plan.in_sync
-    assert shop.app.stats.calls["b2bsync.option.set"] == 2
+    assert shop.app.stats.calls["b2bsync.option.set"] == 3
     assert again.live.module_options is not None
     assert again.live.module_options["guard"] == GUARD
 

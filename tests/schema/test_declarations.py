@@ -37,6 +37,8 @@ DESIGN_BLOCKS = {
     "OrderComments": "order_comments",
     "B2bNotifications": "b2b_notifications",
     "B2bOrderEvents": "b2b_order_events",
+    # who asked to hear of an order's status changes (the cabinet's "follow")
+    "B2bOrderFollowers": "b2b_order_followers",
 }
 
 

@@ -55,7 +55,7 @@ def test_an_empty_site_gets_everything_and_no_drift():
     result = plan(DESIRED, empty_site())
     assert result.drift == ()
     assert kinds(result.steps) == {
-        "add_hlblock": 8,
+        "add_hlblock": 9,
         "add_field": FIELD_COUNT,
         "ensure_index": INDEX_COUNT,
         "add_status": 3,

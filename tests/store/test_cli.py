@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -65,6 +66,44 @@ def test_status_without_a_store_exits_2_and_creates_nothing(state_path: Path, ca
     assert not state_path.exists()
 
 
+def test_status_reports_reverted_changes_and_failed_moves(store: Store, capsys):
+    from b2bsync.store import SqlWorkflowStore
+    from workflows import ApprovalEffects, Move, MoveKind, MoveState
+
+    tables = SqlWorkflowStore(store)
+    now = store.now()
+    moves = [
+        Move(42, MoveKind.revert, "AP", "PA", 5, actor=9, reason="нельзя"),
+        Move(43, MoveKind.revert, "N", "PA", 6, actor=None),
+        Move(44, MoveKind.move_on, "AP", "N", 7, actor=2),
+    ]
+    tables.advance("order_events", 7, [], now, approval=ApprovalEffects(moves=moves))
+    failed = next(m for m in tables.due_moves(10) if m.order_id == 44)
+    assert failed.id is not None
+    tables.finish_move(
+        failed.id, MoveState.failed, now, "ERROR_ACCESS_DENIED: only the service user"
+    )
+    code, out, _ = run(capsys, "status")
+    assert code == 0  # reported, not failing
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("approval:"))
+    found = lines[start:]
+    assert found[0] == (
+        "approval: 0 order(s) pending, 2 unauthorised change(s) reverted, 2 move(s) waiting, "
+        "1 failed"
+    )
+    assert re.fullmatch(
+        r"  reverted: order 43 PA→N by no user \(agent / 1C exchange\) \(log row 6, .+\): pending",
+        found[1],
+    )
+    assert re.fullmatch(
+        r"  reverted: order 42 PA→AP by user 9 \(log row 5, .+\): pending", found[2]
+    )
+    assert found[3:] == [
+        "  failed: move_on of order 44 → N: ERROR_ACCESS_DENIED: only the service user"
+    ]
+
+
 def test_status_of_a_store_where_nothing_ran(store: Store, capsys):
     code, out, _ = run(capsys, "status")
     assert code == 0
@@ -81,7 +120,12 @@ def test_status_of_a_store_where_nothing_ran(store: Store, capsys):
         "orders",
     ]
     assert all("never run" in line for line in lines[2:6])
-    assert lines[6:] == ["credit: 0 companies, none older than 6 h", "orders indexed: 0"]
+    assert lines[6:] == [
+        "credit: 0 companies, none older than 6 h",
+        "orders indexed: 0",
+        "approval: 0 order(s) pending, 0 unauthorised change(s) reverted, 0 move(s) waiting, "
+        "0 failed",
+    ]
 
 
 def _history(store: Store) -> None:

@@ -195,3 +195,92 @@ def test_an_expired_link_shows_the_short_page(served: Served, browser: Any):
     browser.get(served.expired)
     assert browser.title == "Срок действия ссылки истёк"
     assert "403 · link_expired" in browser.page_source
+
+
+@dataclass
+class Approval:
+    cab: Any
+    order: int
+    reject: str
+
+
+@pytest.fixture
+def approval_served(tmp_path: Path) -> Iterator[Approval]:
+    """The app with the approval links on, the workflows on the same state store, a pending
+    order and the reject link the owner's mail carries (rewritten to the loopback address)."""
+    from workflows import ApprovalLinks
+
+    from ..workflows.conftest import approval_config
+
+    ready = threading.Event()
+    found: dict[str, Any] = {}
+    holder: dict[str, Any] = {}
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        holder["loop"], holder["stop"] = asyncio.get_running_loop(), stop
+        store = Store.open(f"sqlite:///{tmp_path / 'state.sqlite3'}")
+        try:
+            tables = SqlWorkflowStore(store)
+            async for cab in make_cabinet(tables):
+                store.clock = cab.world.now
+                sock = bind("127.0.0.1", 0)
+                host, port = sock.getsockname()[:2]
+                base = f"http://{host}:{port}"
+                cab.reconfigure(links=ApprovalLinks(SECRET, base))
+                await cab.service.poll("order_events")
+                order = cab.pending_order(0, cab.user(0, "buyer"))
+                await cab.service.poll("order_events")
+                await cab.service.deliver()
+                (mail,) = cab.mails("B2B_ORDER_APPROVAL_REQUIRED")
+                config = WebConfig(secret=SECRET, approval=approval_config())
+                deps = deps_for(cab, store, tables, bitrix=cab.world.service_bitrix)
+                app = create_app(config, deps)
+                found["served"] = Approval(cab, order, mail.fields["REJECT_URL"])
+                server = asyncio.create_task(serve(app, sock, stop))
+                ready.set()
+                await server
+                sock.close()
+        except BaseException as exc:
+            found["error"] = exc
+            ready.set()
+            raise
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=lambda: asyncio.run(main()), daemon=True)
+    thread.start()
+    assert ready.wait(60), "the app did not start"
+    if "error" in found:
+        raise found["error"]
+    try:
+        yield found["served"]
+    finally:
+        holder["loop"].call_soon_threadsafe(holder["stop"].set)
+        thread.join(30)
+
+
+def test_an_owner_rejects_from_the_mail_link(approval_served: Approval, browser: Any):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    served = approval_served
+    browser.get(served.reject)
+    assert browser.title.startswith("Отклонить заказ №")
+    assert served.cab.order(served.order)["statusId"] == "PA"  # opening the link changed nothing
+    browser.find_element(By.ID, "reason").send_keys("Дорого, закажем у другого поставщика")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 30, poll_frequency=0.05).until(
+        lambda b: b.title.startswith(f"Заказ №{served.order} отклонён")
+    )
+    assert served.cab.log(served.order)[-1][1:] == (
+        "RJ",
+        served.cab.user(0, "owner"),
+        "Дорого, закажем у другого поставщика",
+    )
+    assert served.cab.order(served.order)["statusId"] == "RJ"
+    # the link is used now: a clear page, nothing changes
+    browser.get(served.reject)
+    assert browser.title == "Ссылка уже использована"
+    assert "410" in browser.page_source
+    assert len(served.cab.log(served.order)) == 2

@@ -4,6 +4,14 @@ and the workflows over an in-memory store (``cabinet``) or the SQL store (``sql_
 
 Roles per company: its seeded employees in order are owner, accountant, buyer, viewer (a company
 with fewer employees has fewer roles). Everything runs in process on the world's manual clock.
+
+The workflows talk to the site as the module's service user (``cab.service_bitrix``), as a
+deployment does; ``cab.bitrix`` is the administrator's webhook (user 1, "the store's staff").
+``cab.pending_order`` places an order the way the order guard saves one that needs approval
+(status PA, its ``B2B_COMPANY_ID``, the status-log row ``null → PA`` by the buyer);
+``cab.site_status`` changes a status as someone on the site does (the cabinet's approve/reject,
+the admin panel, an agent), the module's status log recording it. ``cab.reconfigure`` rebuilds
+the service with other ``[approval]`` rules.
 """
 
 from __future__ import annotations
@@ -11,23 +19,44 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import structlog
 
+from b2bsync.schema import schema_config
+from b2bsync.settings import ApprovalSettings, BitrixSettings
 from b2bsync.store import SqlWorkflowStore, Store
 from bitrix_client import BitrixClient
 from bitrix_client.fake import FakeUser
+from bitrix_client.fake._bridge_events import record_status_change
+from bitrix_client.fake._sale_orders import apply_changes
+from bitrix_client.fake._sale_state import add_basket_item, new_order, save_order
 from jobs import JOBS, JobResult
 from jobs.testing import World
 from onec_client import OneCSource
 from onec_client.fake import FakeDocument, make_document
-from workflows import ServiceConfig, WorkflowService, WorkflowStore
+from workflows import (
+    ApprovalConfig,
+    ApprovalLinks,
+    ServiceConfig,
+    WatchConfig,
+    WorkflowService,
+    WorkflowStore,
+)
 from workflows.testing import MemoryWorkflowStore, add_members
 
 ROLES = ("owner", "accountant", "buyer", "viewer")
+LINK_SECRET = "s3cr3t-key-for-tests-0123456789abcdef"
+LINK_BASE = "https://shop.example.ru/b2bsync"
+MANAGERS_GROUP = 7
+
+
+def approval_config(**changes: Any) -> ApprovalConfig:
+    base = ApprovalConfig(links=ApprovalLinks(LINK_SECRET, LINK_BASE))
+    return replace(base, **changes)
 
 
 @dataclass
@@ -37,8 +66,82 @@ class Cabinet:
     onec: OneCSource
     store: WorkflowStore
     service: WorkflowService
+    service_bitrix: BitrixClient
     members: dict[int, dict[str, int]] = field(default_factory=dict)  # company → role → user
     rng: random.Random = field(default_factory=lambda: random.Random(7))
+
+    @property
+    def service_user(self) -> int:
+        return next(u.id for u in self.world.site.users.values() if u.login == "b2bsync_service")
+
+    def reconfigure(self, **approval: Any) -> WorkflowService:
+        """The service again, with these ``[approval]`` rules (the store and cursors kept)."""
+        config = ServiceConfig(watch=WatchConfig(approval=approval_config(**approval)))
+        self.service = WorkflowService(self.service_bitrix, self.store, self.world.now, config)
+        return self.service
+
+    def pending_order(
+        self, index: int, author: int, *, price: Decimal = Decimal("18450"), reason: str = ""
+    ) -> int:
+        """An order of company ``index`` placed by ``author`` and saved pending approval, as
+        the order guard saves it: status PA, ``B2B_COMPANY_ID``, the status-log row."""
+        site = self.world.site
+        sale = site.sale
+        legal = self.world.shop.legal_type
+        now = site.now()
+        fields = {"personTypeId": legal, "statusId": "PA", "userId": author}
+        order = new_order(sale, fields, now=now, user_id=author)
+        add_basket_item(
+            sale,
+            order,
+            {"name": "Перфоратор SDS-plus 800 Вт", "price": float(price), "quantity": 1,
+             "productId": 1, "measureName": "шт"},
+            now=now,
+        )  # fmt: skip
+        for value in sale.values_of(order["id"]):
+            if value["code"] == "B2B_COMPANY_ID":
+                value["value"] = str(self.company_id(index))
+        record_status_change(site, order["id"], None, "PA", author, reason=reason)
+        return int(order["id"])
+
+    def site_status(self, order_id: int, status: str, user: int | None, reason: str = "") -> None:
+        """``user`` changes the order's status on the site (``None``: an agent)."""
+        site = self.world.site
+        order = site.sale.orders[order_id]
+        old = order["statusId"]
+        now = site.now()
+        apply_changes(site.sale, order, {"statusId": status}, now=now, user_id=user or 0)
+        save_order(order, now)
+        record_status_change(site, order_id, old, status, user, reason=reason)
+
+    def order(self, order_id: int) -> dict[str, Any]:
+        return self.world.site.sale.orders[order_id]
+
+    def log(self, order_id: int) -> list[tuple[str | None, str, int | None, str | None]]:
+        """The order's status log: (old, new, user, reason) per row."""
+        return [
+            (r["UF_OLD_STATUS"], r["UF_NEW_STATUS"], r["UF_USER_ID"], r.get("UF_REASON"))
+            for r in self.world.rows("B2bOrderEvents")
+            if r["UF_ORDER_ID"] == order_id
+        ]
+
+    async def manager(self, index: int, *, override: bool = False) -> int:
+        """A store manager (a site user, no member) who manages company ``index``
+        (``UF_MANAGER_ID``); in the managers' group ``MANAGERS_GROUP`` with ``override``."""
+        site = self.world.site
+        number = max(site.users) + 1
+        site.users[number] = FakeUser(
+            id=number,
+            login=f"manager{number}",
+            email=f"manager{number}@shop.example.ru",
+            name=f"Менеджер{number}",
+            group_ids=[3, 4, MANAGERS_GROUP] if override else [3, 4],
+        )
+        site.groups.setdefault(MANAGERS_GROUP, "Sale managers")
+        await self.bitrix.bridge.item_update(
+            "B2bCompanies", self.company_id(index), {"UF_MANAGER_ID": number}
+        )
+        return number
 
     async def sync(self, job: str, **config: Any) -> JobResult:
         config.setdefault("download_base_url", "https://b2b.example.ru/b2bsync")
@@ -95,10 +198,13 @@ async def make_cabinet(
     store: WorkflowStore | None = None, *, seed: int = 3, companies: int = 4, **world: Any
 ) -> AsyncIterator[Cabinet]:
     made = await World.create(seed=seed, companies=companies, documents=3, orders=80, **world)
-    async with made.bitrix() as bitrix, made.onec_source() as onec:
+    # the module options schema apply writes from the settings (the approval statuses)
+    await made.apply_schema(schema_config(BitrixSettings(), ApprovalSettings()))
+    async with made.bitrix() as bitrix, made.onec_source() as onec, made.service_bitrix() as svc:
         memory = store or MemoryWorkflowStore(clock=made.now)
-        service = WorkflowService(bitrix, memory, made.now, ServiceConfig())
-        cab = Cabinet(made, bitrix, onec, memory, service)
+        config = ServiceConfig(watch=WatchConfig(approval=approval_config()))
+        service = WorkflowService(svc, memory, made.now, config)
+        cab = Cabinet(made, bitrix, onec, memory, service, svc)
         await cab.sync("companies")
         rows = []
         for index, company in enumerate(made.shop.companies):

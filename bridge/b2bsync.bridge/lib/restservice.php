@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace B2bsync\Bridge;
 
+use B2bsync\Bridge\Cabinet\SaleOrders;
 use B2bsync\Bridge\Core\ApiError;
 use B2bsync\Bridge\Core\BridgeApi;
 use B2bsync\Bridge\Core\ErrorCode;
@@ -66,6 +67,7 @@ final class RestService
     public static function linkInfo(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.link.info', $query, $nav); }
     public static function optionGet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.option.get', $query, $nav); }
     public static function optionSet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.option.set', $query, $nav); }
+    public static function orderStatusSet(array $query, $nav, \CRestServer $server): mixed { return self::run('b2bsync.order.status.set', $query, $nav); }
 
     public static function api(): BridgeApi
     {
@@ -74,7 +76,8 @@ final class RestService
         }
         $site = new Site();
         $blocks = new HlBlocks();
-        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new Access(), new ModuleOptions(), new Recipients());
+        $orders = Loader::includeModule('sale') ? new SaleOrders($site->timezone()) : null;
+        return new BridgeApi($blocks, new Items($site->timezone()), new Users(), new Mail(), $site, new Access(), new ModuleOptions(), new Recipients(), $orders);
     }
 
     /**

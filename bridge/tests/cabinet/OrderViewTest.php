@@ -117,19 +117,22 @@ final class OrderViewTest extends TestCase
         self::assertCount($events, $this->rows(CabinetRows::ORDER_EVENTS));
     }
 
-    public function testARejectionStoresItsReasonAsAComment(): void
+    public function testARejectionStoresItsReasonInTheStatusLog(): void
     {
         $comments = count($this->rows(CabinetRows::COMMENTS));
         $this->denied(CabinetDenied::INVALID, fn () => $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->reject($m, W::PENDING_ORDER, "  \n ")));
+        $this->denied(CabinetDenied::INVALID, fn () => $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->reject($m, W::PENDING_ORDER, str_repeat('я', 1001))));
         self::assertSame('PA', $this->world->site->orders[W::PENDING_ORDER]['STATUS_ID'], 'no reason, no change');
         $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->reject($m, W::PENDING_ORDER, "Просрочка по оплате.\r\nСначала оплата."));
         self::assertSame('RJ', $this->world->site->orders[W::PENDING_ORDER]['STATUS_ID']);
-        $rows = $this->rows(CabinetRows::COMMENTS);
-        self::assertCount($comments + 1, $rows);
-        $reason = array_slice($rows, -1)[0];
-        self::assertSame([W::PENDING_ORDER, W::OWNER, "Просрочка по оплате.\nСначала оплата.", 0], [$reason['UF_ORDER_ID'], $reason['UF_USER_ID'], $reason['UF_TEXT'], $reason['UF_IS_INTERNAL']]);
+        self::assertCount($comments, $this->rows(CabinetRows::COMMENTS), 'the reason is no comment');
+        $last = array_slice($this->rows(CabinetRows::ORDER_EVENTS), -1)[0];
+        self::assertSame([W::PENDING_ORDER, 'PA', 'RJ', W::OWNER, "Просрочка по оплате.\nСначала оплата."], [$last['UF_ORDER_ID'], $last['UF_OLD_STATUS'], $last['UF_NEW_STATUS'], $last['UF_USER_ID'], $last['UF_REASON']]);
         $history = $this->view(W::BUYER, W::PENDING_ORDER)['HISTORY'];
         self::assertSame("Просрочка по оплате.\nСначала оплата.", array_slice($history, -1)[0]['REASON']);
+        // the note was for that change only: the next one carries no reason
+        $this->world->site->changeStatus(W::PENDING_ORDER, 'PA', W::MANAGER);
+        self::assertNull(array_slice($this->rows(CabinetRows::ORDER_EVENTS), -1)[0]['UF_REASON']);
     }
 
     public function testARefusedStatusChangeWritesNoReason(): void
@@ -137,9 +140,30 @@ final class OrderViewTest extends TestCase
         $this->world->site->beforeStatusChange = static function (): void {
             throw new CabinetDenied(CabinetDenied::CONFLICT, 'the order is being edited');
         };
-        $comments = count($this->rows(CabinetRows::COMMENTS));
+        $events = count($this->rows(CabinetRows::ORDER_EVENTS));
         $this->denied(CabinetDenied::CONFLICT, fn () => $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->reject($m, W::PENDING_ORDER, 'Дорого')));
-        self::assertCount($comments, $this->rows(CabinetRows::COMMENTS));
+        self::assertCount($events, $this->rows(CabinetRows::ORDER_EVENTS));
+        $this->world->site->beforeStatusChange = null;
+        $this->world->site->changeStatus(W::PENDING_ORDER, 'N', W::MANAGER);
+        $last = array_slice($this->rows(CabinetRows::ORDER_EVENTS), -1)[0];
+        self::assertSame([W::MANAGER, null], [$last['UF_USER_ID'], $last['UF_REASON']], 'a refused change leaves no note behind');
+    }
+
+    public function testFollowAndUnfollow(): void
+    {
+        $followers = fn (): array => array_map(static fn (array $r): array => [$r['UF_ORDER_ID'], $r['UF_USER_ID']], $this->rows(CabinetRows::FOLLOWERS));
+        $viewer = $this->view(W::VIEWER, W::PENDING_ORDER);
+        self::assertSame([true, false], [$viewer['CAN_FOLLOW'], $viewer['FOLLOWING']]);
+        self::assertFalse($this->view(W::BUYER, W::PENDING_ORDER)['CAN_FOLLOW'], 'the author hears of the order anyway');
+        $this->act(W::VIEWER, static fn (OrderView $v, $m) => $v->follow($m, W::PENDING_ORDER));
+        $this->act(W::VIEWER, static fn (OrderView $v, $m) => $v->follow($m, W::PENDING_ORDER));
+        self::assertSame([[W::PENDING_ORDER, W::VIEWER]], $followers(), 'once');
+        self::assertTrue($this->view(W::VIEWER, W::PENDING_ORDER)['FOLLOWING']);
+        $this->denied(CabinetDenied::CAPABILITY, fn () => $this->act(W::ACCOUNTANT, static fn (OrderView $v, $m) => $v->follow($m, W::PENDING_ORDER)));
+        $this->denied(CabinetDenied::NOT_FOUND, fn () => $this->act(W::VIEWER, static fn (OrderView $v, $m) => $v->follow($m, W::OTHER_ORDER)));
+        $this->act(W::VIEWER, static fn (OrderView $v, $m) => $v->unfollow($m, W::PENDING_ORDER));
+        self::assertSame([], $followers());
+        self::assertFalse($this->view(W::VIEWER, W::PENDING_ORDER)['FOLLOWING']);
     }
 
     public function testComments(): void

@@ -47,7 +47,7 @@ final class CabinetWorld
     public function __construct(bool $seed = true)
     {
         $this->site = new MemorySite(new \DateTimeImmutable(self::NOW));
-        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
+        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
         $this->applySchema();
         if ($seed) {
             $this->seed();

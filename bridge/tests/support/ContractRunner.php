@@ -22,7 +22,7 @@ final class ContractRunner
     public function __construct()
     {
         $this->site = new MemorySite(new \DateTimeImmutable('2026-11-24T04:17:58+03:00'));
-        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
+        $this->api = new BridgeApi($this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site, $this->site);
     }
 
     /** @return list<string> every scenario file */
@@ -110,6 +110,15 @@ final class ContractRunner
                 return;
             case 'caller':
                 $site->callerId = (int)$args['USER_ID'];
+                return;
+            case 'order_statuses':
+                $sort = 150;
+                foreach ($args['STATUSES'] as $code => $xmlId) {
+                    $site->statuses[(string)$code] = ['XML_ID' => $xmlId, 'SORT' => $sort++, 'NAMES' => []];
+                }
+                return;
+            case 'order_add_by_hand':
+                $site->addOrder(['ID' => (int)$args['ID'], 'STATUS_ID' => $args['STATUS_ID'], 'USER_ID' => (int)$args['USER_ID'], 'PRICE' => 0.0, 'BASKET' => []]);
                 return;
             case 'service_user':
                 $site->addServiceUserByHand($args['EMAIL']);

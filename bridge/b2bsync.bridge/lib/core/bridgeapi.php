@@ -13,7 +13,7 @@ final class BridgeApi
     /** The module version (install/version.php says the same) and the contract's major version. */
     public const VERSION = '1.1.0';
     public const API = 1;
-    public const FEATURES = ['access_control', 'cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'order_guard', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
+    public const FEATURES = ['access_control', 'cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'order_guard', 'order_status', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
 
     /** REST method => handler. */
     public const METHODS = [
@@ -46,6 +46,7 @@ final class BridgeApi
         'b2bsync.link.info' => 'linkInfo',
         'b2bsync.option.get' => 'optionGet',
         'b2bsync.option.set' => 'optionSet',
+        'b2bsync.order.status.set' => 'orderStatusSet',
     ];
 
     private readonly BlockApi $blocks;
@@ -55,6 +56,7 @@ final class BridgeApi
     private readonly ?NotifyApi $notify;
     private readonly OptionApi $options;
     private readonly AccessPolicy $policy;
+    private readonly ?OrderStatusApi $orderStatus;
 
     public function __construct(
         BlockPort $blocks,
@@ -65,6 +67,7 @@ final class BridgeApi
         AccessPort $access,
         OptionPort $options,
         ?RecipientPort $recipients = null,
+        ?OrderPort $orders = null,
     ) {
         $this->policy = new AccessPolicy($access);
         $this->blocks = new BlockApi($blocks, $site, $this->policy);
@@ -73,6 +76,9 @@ final class BridgeApi
         $this->mail = new MailApi($mail, $site, $this->policy);
         $this->notify = $recipients !== null ? new NotifyApi($recipients, $options) : null;
         $this->options = new OptionApi($options);
+        $this->orderStatus = $orders !== null && $recipients !== null
+            ? new OrderStatusApi($orders, $recipients, $options, $access, $this->policy)
+            : null;
     }
 
     /**
@@ -153,4 +159,12 @@ final class BridgeApi
     }
     private function optionGet(Params $p): mixed { return $this->options->get($p); }
     private function optionSet(Params $p): array { return $this->options->set($p); }
+
+    private function orderStatusSet(Params $p): array
+    {
+        if ($this->orderStatus === null) {
+            throw ApiError::of(ErrorCode::METHOD_NOT_FOUND, 'Method not found!');
+        }
+        return $this->orderStatus->set($p);
+    }
 }

@@ -26,6 +26,7 @@ final class CabinetRows
     public const COMMENTS = 'order_comments';
     public const NOTIFICATIONS = 'b2b_notifications';
     public const ORDER_EVENTS = 'b2b_order_events';
+    public const FOLLOWERS = 'b2b_order_followers';
 
     /** An enumeration item ID no row holds (for a code that is not in the field's list). */
     private const NO_ITEM = -1;
@@ -127,6 +128,15 @@ final class CabinetRows
     {
         ['block' => $block, 'fields' => $fields] = $this->table($table);
         return $this->rows->addRow($block, $fields, $this->prepare($fields, $values, null));
+    }
+
+    public function delete(string $table, int $id): void
+    {
+        ['block' => $block, 'fields' => $fields] = $this->table($table);
+        $row = $this->rows->getRow($block, $fields, $id);
+        if ($row !== null) {
+            $this->rows->deleteRow($block, $fields, $row);
+        }
     }
 
     /** @param array<string, mixed> $values */

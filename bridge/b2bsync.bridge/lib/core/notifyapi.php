@@ -6,7 +6,8 @@ namespace B2bsync\Bridge\Core;
 
 /**
  * b2bsync.recipient.list and b2bsync.link.info: the users b2bsync writes to, in their own
- * language, and a signed probe with which b2bsync checks that it holds the module's secret
+ * language, with their groups (b2bsync checks its approval override groups with them), and a
+ * signed probe with which b2bsync checks that it holds the module's secret
  * without the secret ever leaving the site (bridge/contract/README.md).
  */
 final class NotifyApi
@@ -48,10 +49,22 @@ final class NotifyApi
                 'LAST_NAME' => (string)$user['LAST_NAME'],
                 'ACTIVE' => Params::yn((bool)$user['ACTIVE']),
                 'LANGUAGE_ID' => (string)($user['LANGUAGE_ID'] ?? ''),
+                'GROUP_IDS' => self::groups($user['GROUP_IDS'] ?? []),
             ];
         }
         ksort($out);
         return array_values($out);
+    }
+
+    /**
+     * @param array<array-key, mixed> $groups
+     * @return list<int> sorted, without repeats
+     */
+    private static function groups(array $groups): array
+    {
+        $out = array_values(array_unique(array_map('intval', $groups)));
+        sort($out);
+        return $out;
     }
 
     /** @return array{BASE_URL: string, TTL: int, EVENTS_URL: string, SIGNATURE: ?string} */

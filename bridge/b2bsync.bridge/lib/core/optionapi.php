@@ -7,8 +7,9 @@ namespace B2bsync\Bridge\Core;
 /**
  * b2bsync.option.get / .set — the module options b2bsync itself writes, and only those: each name
  * has a validator, so a token with the b2bsync scope cannot touch the module's other settings
- * (the link secret, its base URL): "roles", the cabinet's role table (CabinetAccess), and "guard",
- * the order guard's settings (GuardConfig).
+ * (the link secret, its base URL): "roles", the cabinet's role table (CabinetAccess), "guard",
+ * the order guard's settings (GuardConfig), and "approval_statuses", the statuses
+ * b2bsync.order.status.set may set (ApprovalStatuses).
  * Values travel as JSON objects and are stored as JSON text; re-sending an equal value (object
  * keys in any order) answers "unchanged" and writes nothing. Contract: 70_options.json.
  *
@@ -23,6 +24,7 @@ final class OptionApi
     private const OPTIONS = [
         self::ROLES => [CabinetAccess::class, 'parse'],
         GuardConfig::OPTION => [GuardConfig::class, 'parse'],
+        ApprovalStatuses::OPTION => [ApprovalStatuses::class, 'parse'],
     ];
 
     public function __construct(private readonly OptionPort $options)

@@ -6,7 +6,8 @@ namespace B2bsync\Bridge\Core;
 
 /**
  * What the OnSaleStatusOrderChange handler does: one b2b_order_events row per change, only once
- * the block exists and only with the fields it has.
+ * the block exists and only with the fields it has. A StatusChangeNote set around the change
+ * gives the row its reason and, for a change made in someone's name, the acting user.
  */
 final class OrderEventWriter
 {
@@ -20,6 +21,8 @@ final class OrderEventWriter
     /** The new row's ID, or null when there is no events block. */
     public function write(int $orderId, ?string $oldStatus, string $newStatus, ?int $userId): ?int
     {
+        $note = StatusChangeNote::take($orderId);
+        $userId = $note['USER_ID'] ?? $userId;
         foreach ($this->blocks->blocks() as $block) {
             if ($block['TABLE_NAME'] !== OrderEventRow::TABLE_NAME) {
                 continue;
@@ -28,7 +31,7 @@ final class OrderEventWriter
             foreach ($this->blocks->fields($block['ID']) as $field) {
                 $fields[$field['FIELD_NAME']] = $field;
             }
-            $values = OrderEventRow::values(array_keys($fields), $orderId, $oldStatus, $newStatus, $userId, $this->site->now());
+            $values = OrderEventRow::values(array_keys($fields), $orderId, $oldStatus, $newStatus, $userId, $this->site->now(), $note['REASON'] ?? null);
             return $this->rows->addRow($block, $fields, $values);
         }
         return null;

@@ -7,15 +7,21 @@ namespace B2bsync\Bridge\Core;
 /**
  * One order of the current company: basket, status history (b2b_order_events), its documents (for
  * roles that see documents), approve/reject (owners, while the order is pending), the comment
- * thread; and the three actions, each checked here, server-side, whatever the page showed.
+ * thread, follow / unfollow; and the actions, each checked here, server-side, whatever the page
+ * showed.
  *
  * Approving moves the order from the APPROVAL_PENDING status to APPROVED, rejecting to REJECTED
- * (statuses found by XML_ID, so configured codes work); b2bsync's sidecar takes it from there.
- * The rejection's reason is an order_comments row (public, by the rejecting owner) written right
- * after the status change (checked before it, so a refused reason changes nothing; a refused
- * status change writes no comment): everyone on the order sees why, and the status history pairs
- * it with the change — the reason of a change to REJECTED is the acting user's public comment on
- * the order closest in time to it, at most REASON_WINDOW seconds away.
+ * (statuses found by XML_ID, so configured codes work); b2bsync's sidecar takes it from there
+ * (on to the next status, or the order cancelled with the reason; a change by someone without the
+ * right is reverted). The rejection's reason goes into the status-log row of that change
+ * (UF_REASON): the reason is set in a StatusChangeNote around the status change, which the
+ * module's status-log writer takes (checked before the change, so a refused reason changes
+ * nothing; a refused change writes no row). History rows show UF_REASON; rows written by module
+ * versions before 1.2, which stored the reason as a public comment, fall back to the acting
+ * user's public comment closest in time to the change, at most REASON_WINDOW seconds away.
+ *
+ * Following an order (a b2b_order_followers row) asks b2bsync to announce its status changes to
+ * the follower too; the buyer who placed it hears of them anyway.
  *
  * Internal comments (UF_IS_INTERNAL) are shown, and may be written, only by the company's manager
  * (the company's UF_MANAGER_ID) or the order's responsible manager; buyers never see them.
@@ -23,6 +29,8 @@ namespace B2bsync\Bridge\Core;
 final class OrderView
 {
     public const MAX_TEXT = 2000;
+    /** UF_REASON of the status log holds up to 1,000 characters. */
+    public const MAX_REASON = 1000;
     public const REASON_WINDOW = 300;
 
     public function __construct(private readonly Cabinet $cabinet)
@@ -60,7 +68,9 @@ final class OrderView
                 'FROM' => $statusName($event['UF_OLD_STATUS'] ?? null),
                 'TO' => $statusName($event['UF_NEW_STATUS'] ?? null),
                 'USER' => isset($event['UF_USER_ID']) ? ($names[(int)$event['UF_USER_ID']] ?? '') : '',
-                'REASON' => $newXml === OrderList::REJECTED ? (string)(self::reason($event, $comments)['UF_TEXT'] ?? '') : '',
+                'REASON' => (string)($event['UF_REASON'] ?? '') !== ''
+                    ? (string)$event['UF_REASON']
+                    : ($newXml === OrderList::REJECTED ? (string)(self::reason($event, $comments)['UF_TEXT'] ?? '') : ''),
             ];
         }
         $thread = [];
@@ -108,7 +118,45 @@ final class OrderView
             'CAN_APPROVE' => $pending && $mayApprove,
             'CAN_COMMENT' => $scope->can($m, CabinetAccess::ORDERS_COMMENT) || $manager,
             'CAN_INTERNAL' => $manager,
+            'CAN_FOLLOW' => $order['USER_ID'] !== $m->userId && $rows->has(CabinetRows::FOLLOWERS),
+            'FOLLOWING' => $this->following($m, $orderId) !== null,
         ];
+    }
+
+    /** @return array<string, mixed>|null the user's follower row of the order */
+    private function following(Membership $m, int $orderId): ?array
+    {
+        $rows = $this->cabinet->rows();
+        if (!$rows->has(CabinetRows::FOLLOWERS)) {
+            return null;
+        }
+        return $rows->first(CabinetRows::FOLLOWERS, ['=UF_ORDER_ID' => $orderId, '=UF_USER_ID' => $m->userId]);
+    }
+
+    /** Ask to hear of the order's status changes (anyone who sees the company's orders). */
+    public function follow(Membership $m, int $orderId): void
+    {
+        $scope = $this->cabinet->scope();
+        $scope->require($m, CabinetAccess::ORDERS_VIEW);
+        $scope->order($m, $this->cabinet->orders(), $orderId);
+        if ($this->following($m, $orderId) === null) {
+            $this->cabinet->rows()->add(CabinetRows::FOLLOWERS, [
+                'UF_ORDER_ID' => $orderId,
+                'UF_USER_ID' => $m->userId,
+                'UF_CREATED_AT' => $this->cabinet->now()->format(\DATE_ATOM),
+            ]);
+        }
+    }
+
+    public function unfollow(Membership $m, int $orderId): void
+    {
+        $scope = $this->cabinet->scope();
+        $scope->require($m, CabinetAccess::ORDERS_VIEW);
+        $scope->order($m, $this->cabinet->orders(), $orderId);
+        $row = $this->following($m, $orderId);
+        if ($row !== null) {
+            $this->cabinet->rows()->delete(CabinetRows::FOLLOWERS, (int)$row['ID']);
+        }
     }
 
     /** @return list<array<string, mixed>> */
@@ -184,9 +232,9 @@ final class OrderView
     public function reject(Membership $m, int $orderId, string $reason): void
     {
         $this->decidable($m, $orderId);
-        $text = self::text($reason, 'reason');
-        $this->cabinet->orders()->changeStatus($orderId, $this->status(OrderList::REJECTED), $m->userId);
-        $this->addComment($m, $orderId, $text, false);
+        $text = self::text($reason, 'reason', self::MAX_REASON);
+        $status = $this->status(OrderList::REJECTED);
+        StatusChangeNote::around($orderId, $text, null, fn () => $this->cabinet->orders()->changeStatus($orderId, $status, $m->userId));
     }
 
     public function comment(Membership $m, int $orderId, string $text, bool $internal): void
@@ -214,10 +262,10 @@ final class OrderView
         ]);
     }
 
-    private static function text(string $raw, string $field): string
+    private static function text(string $raw, string $field, int $max = self::MAX_TEXT): string
     {
         $text = trim(str_replace("\r\n", "\n", $raw));
-        if ($text === '' || mb_strlen($text) > self::MAX_TEXT || preg_match('//u', $text) !== 1) {
+        if ($text === '' || preg_match('//u', $text) !== 1 || mb_strlen($text) > $max) {
             throw new CabinetDenied(CabinetDenied::INVALID, $field);
         }
         return $text;

@@ -20,8 +20,9 @@ Loc::loadMessages(__FILE__);
 
 /**
  * b2bsync:order — one order of the current company: basket, status history, its documents,
- * approve / reject with a reason (owners, pending orders), the comment thread. Actions (POST,
- * session-checked): order.approve, order.reject (reason), order.comment (text, internal).
+ * approve / reject with a reason (owners, pending orders), the comment thread, follow. Actions
+ * (POST, session-checked): order.approve, order.reject (reason), order.comment (text, internal),
+ * order.follow, order.unfollow.
  * Data and rules: B2bsync\Bridge\Core\OrderView.
  */
 final class B2bsyncOrderComponent extends CabinetComponent
@@ -67,6 +68,12 @@ final class B2bsyncOrderComponent extends CabinetComponent
             case 'comment':
                 $view->comment($m, $orderId, (string)$request->getPost('text'), $request->getPost('internal') === 'Y');
                 return 'commented';
+            case 'follow':
+                $view->follow($m, $orderId);
+                return 'followed';
+            case 'unfollow':
+                $view->unfollow($m, $orderId);
+                return 'unfollowed';
         }
         throw new CabinetDenied(CabinetDenied::INVALID, 'action');
     }

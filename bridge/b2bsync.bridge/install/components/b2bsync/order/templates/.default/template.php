@@ -7,8 +7,8 @@ if (!defined('B_PROLOG_INCLUDED') || B_PROLOG_INCLUDED !== true) {
 }
 
 /**
- * b2bsync:order, default template. The approve / reject and comment forms appear only when
- * arResult allows them; the component checks the role again on every POST.
+ * b2bsync:order, default template. The follow, approve / reject and comment forms appear only
+ * when arResult allows them; the component checks the role again on every POST.
  *
  * @var array $arResult
  * @var array $arParams
@@ -22,6 +22,8 @@ $done = [
     'approved' => Loc::getMessage('B2BSYNC_ORDER_T_DONE_APPROVED'),
     'rejected' => Loc::getMessage('B2BSYNC_ORDER_T_DONE_REJECTED'),
     'commented' => Loc::getMessage('B2BSYNC_ORDER_T_DONE_COMMENTED'),
+    'followed' => Loc::getMessage('B2BSYNC_ORDER_T_DONE_FOLLOWED'),
+    'unfollowed' => Loc::getMessage('B2BSYNC_ORDER_T_DONE_UNFOLLOWED'),
 ];
 $types = [
     'invoice' => Loc::getMessage('B2BSYNC_ORDER_T_DOC_INVOICE'),
@@ -57,6 +59,19 @@ $types = [
         <?php endif; ?>
     </dl>
 
+    <?php if ($arResult['CAN_FOLLOW']): ?>
+        <form method="post" action="" class="b2b-follow">
+            <?= bitrix_sessid_post() ?>
+            <?php if ($arResult['FOLLOWING']): ?>
+                <input type="hidden" name="b2b_action" value="order.unfollow">
+                <button type="submit" class="b2b-button" name="unfollow"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_ORDER_T_UNFOLLOW')) ?></button>
+            <?php else: ?>
+                <input type="hidden" name="b2b_action" value="order.follow">
+                <button type="submit" class="b2b-button" name="follow" title="<?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_ORDER_T_FOLLOW_HINT')) ?>"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_ORDER_T_FOLLOW')) ?></button>
+            <?php endif; ?>
+        </form>
+    <?php endif; ?>
+
     <?php if ($arResult['CAN_APPROVE']): ?>
         <div class="b2b-approval">
             <form method="post" action="" class="b2b-approval__approve">
@@ -68,7 +83,7 @@ $types = [
                 <?= bitrix_sessid_post() ?>
                 <input type="hidden" name="b2b_action" value="order.reject">
                 <label class="b2b-field"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_ORDER_T_REASON')) ?>
-                    <textarea name="reason" rows="2" maxlength="2000" required></textarea>
+                    <textarea name="reason" rows="2" maxlength="1000" required></textarea>
                 </label>
                 <button type="submit" class="b2b-button b2b-button--danger" name="reject"><?= htmlspecialcharsbx(Loc::getMessage('B2BSYNC_ORDER_T_REJECT')) ?></button>
             </form>
