@@ -14,6 +14,11 @@ Beside ``jobs`` (the sync), never importing it nor the application. Its parts:
   the sync jobs hand facts over;
 - :mod:`workflows.roles` — the role table; :mod:`workflows.inbox` — the bell's counter and
   pruning;
+- company users and invites: :mod:`workflows.members` (the owner rule, decided without I/O),
+  :mod:`workflows.member_watch` (changes the site made, reverted when they break the rule),
+  :mod:`workflows.invites` (the invite state machine), :mod:`workflows.invitations` (tokens,
+  mails, expiry, the operator's actions), :mod:`workflows.accept` (accepting, exactly once);
+  the periodic steps in :mod:`workflows.sweeps`;
 - :class:`WorkflowService` — all of it as the daemon's long-running service.
 
 The state lives behind :class:`WorkflowStore` (rules in its docstring);
@@ -43,14 +48,24 @@ from ._errors import (
     Unavailable,
     WorkflowError,
 )
+from ._invite_rows import InviteRows
+from ._member_rows import MemberRows
+from ._people_ports import Claim, Claimed, InviteStore, MemberCursor, MemberStore, Report
 from ._ports import Clock, Delivery, Fact, OutboxStats, Outcome, WatchState, WorkflowStore
+from .accept import Acceptance, Accepted, Busy, NewUser, PasswordRefused, UserExists
 from .documents import Download, authorize_download
 from .facts import CREDIT_BLOCKED, DOCUMENT_READY, KINDS, FactSource
 from .inbox import prune_read, unread
+from .invitations import Invitations, accept_link, clean_email, invite_key
+from .invites import Invite, Revoked, acceptance, token_hash, transition
+from .member_watch import MEMBERS_WATCH, MemberPoll, MemberWatch, MemberWatchConfig
+from .members import Change, Membership, decide, owner_losses
 from .notifications import TYPES, Channel, Notification, NotificationType, Recipient, dedup_key
 from .service import ServiceConfig, Wakeups, WorkflowService
+from .sweeps import INVITE_EXPIRY, SWEEP_ORDER, Sweep
 from .watchers import (
     FACTS,
+    INVITES,
     ORDER_COMMENTS,
     ORDER_EVENTS,
     WAKES,
@@ -64,16 +79,26 @@ __all__ = [
     "DOCUMENT_READY",
     "FACTS",
     "GAP_GRACE",
+    "INVITES",
+    "INVITE_EXPIRY",
     "KINDS",
+    "MEMBERS_WATCH",
     "NOTIFICATIONS_BLOCK",
     "ORDER_COMMENTS",
     "ORDER_EVENTS",
     "SECTION",
+    "SWEEP_ORDER",
     "TYPES",
     "WAKES",
     "WATCH_ORDER",
+    "Acceptance",
+    "Accepted",
     "AlreadyUsed",
+    "Busy",
+    "Change",
     "Channel",
+    "Claim",
+    "Claimed",
     "Clock",
     "Company",
     "Deliverer",
@@ -86,9 +111,21 @@ __all__ = [
     "Fact",
     "FactSource",
     "HlSource",
+    "Invitations",
+    "Invite",
+    "InviteRows",
+    "InviteStore",
     "Item",
     "LinkInvalid",
     "Member",
+    "MemberCursor",
+    "MemberPoll",
+    "MemberRows",
+    "MemberStore",
+    "MemberWatch",
+    "MemberWatchConfig",
+    "Membership",
+    "NewUser",
     "NotAllowed",
     "NotFound",
     "Notification",
@@ -96,14 +133,19 @@ __all__ = [
     "Order",
     "OutboxStats",
     "Outcome",
+    "PasswordRefused",
     "Policy",
     "PolicyContext",
     "PollResult",
     "Recipient",
     "Refused",
+    "Report",
+    "Revoked",
     "ServiceConfig",
     "Source",
+    "Sweep",
     "Unavailable",
+    "UserExists",
     "Wakeups",
     "WatchConfig",
     "WatchState",
@@ -111,16 +153,24 @@ __all__ = [
     "WorkflowError",
     "WorkflowService",
     "WorkflowStore",
+    "accept_link",
+    "acceptance",
     "authorize_download",
     "backoff",
     "bell_row",
     "build_watchers",
+    "clean_email",
+    "decide",
     "dedup_key",
+    "invite_key",
     "mail_params",
     "money_text",
+    "owner_losses",
     "plan_groups",
     "poll",
     "prune_read",
     "settled",
+    "token_hash",
+    "transition",
     "unread",
 ]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from ._people_ports import InviteStore, MemberStore
 from .notifications import Channel, Notification
 
 Clock = Callable[[], datetime]
@@ -88,7 +89,10 @@ class WatchState:
     polled_at: datetime
 
 
-class WorkflowStore(Protocol):
+class WorkflowStore(InviteStore, MemberStore, Protocol):
+    """The outbox, the watchers' cursors and facts here; the company users' snapshot and the
+    invite claims in :mod:`workflows._people_ports` (rules in its docstring)."""
+
     # outbox
     def enqueue(self, notifications: Sequence[Notification]) -> int:
         """Store new notifications (one delivery per channel, due now); known keys are

@@ -5,7 +5,9 @@ outbox delivered as soon as something is due; old read notifications pruned.
 :meth:`prune`) — tests and the CLI call them — and :meth:`run`, the daemon's loop, which runs
 until its ``stop`` event is set:
 
-- one task per watcher: poll, then wait for the interval, a wake-up or the stop;
+- one task per watcher: poll, then wait for the interval, a wake-up or the stop; one per sweep
+  (:mod:`workflows.sweeps`: the members watcher, invite expiry) the same way, on its own
+  interval;
 - the deliverer: deliver what is due, then wait until the next delivery falls due, a watcher
   produced something, or the interval passed;
 - the wake reader: every ``wake_check`` it takes the wake requests another process (a
@@ -35,6 +37,8 @@ from ._directory import Directory
 from ._errors import WorkflowError
 from ._ports import Clock, WorkflowStore
 from .inbox import prune_read
+from .member_watch import MemberWatchConfig
+from .sweeps import Sweep, build_sweeps
 from .watchers import FACTS, WATCH_ORDER, build_watchers
 
 log = structlog.get_logger("workflows")
@@ -49,6 +53,8 @@ class ServiceConfig:
     prune_every: timedelta = timedelta(hours=24)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
+    members: MemberWatchConfig = field(default_factory=MemberWatchConfig)
+    invite_expiry_every: timedelta = timedelta(minutes=1)
 
 
 class Wakeups:
@@ -89,6 +95,7 @@ class WorkflowService:
         *,
         wakeups: Wakeups | None = None,
         watchers: list[Watcher] | None = None,
+        sweeps: list[Sweep] | None = None,
     ) -> None:
         self.bitrix = bitrix
         self.store = store
@@ -96,6 +103,16 @@ class WorkflowService:
         self.config = config or ServiceConfig()
         self.wakeups = wakeups or Wakeups()
         self.watchers = watchers if watchers is not None else build_watchers(bitrix, store)
+        self.sweeps = (
+            sweeps
+            if sweeps is not None
+            else build_sweeps(
+                bitrix,
+                store,
+                self.config.members,
+                expire_every=self.config.invite_expiry_every,
+            )
+        )
         self.deliverer = Deliverer(bitrix, store, clock, self.config.delivery)
         self._languages: set[str] = set()
         self._enums: dict[tuple[str, str], dict[int, str]] = {}
@@ -123,13 +140,24 @@ class WorkflowService:
 
     # single steps
     async def poll(self, name: str | None = None) -> list[PollResult]:
-        """Poll one watcher, or all of them in order."""
+        """Poll one watcher, or all of them in order (then the sweeps)."""
         await self.start()
         out = []
         for watcher in self.watchers:
             if name is None or watcher.name == name:
                 out.append(await poll(watcher, self.store, self.context, self.clock))
+        for sweep in self.sweeps:
+            if name is None or sweep.name == name:
+                await sweep.step(self.context())
         return out
+
+    async def sweep(self, name: str) -> object:
+        """Run one sweep now; what it reports."""
+        await self.start()
+        for sweep in self.sweeps:
+            if sweep.name == name:
+                return await sweep.step(self.context())
+        raise ValueError(f"no sweep {name!r}")
 
     async def deliver(self) -> DeliveryReport:
         await self.start()
@@ -151,6 +179,10 @@ class WorkflowService:
         tasks = [
             asyncio.create_task(self._watch(watcher, stop), name=f"watch-{watcher.name}")
             for watcher in self.watchers
+        ]
+        tasks += [
+            asyncio.create_task(self._sweep(sweep, stop), name=f"sweep-{sweep.name}")
+            for sweep in self.sweeps
         ]
         tasks += [
             asyncio.create_task(self._deliver_loop(stop), name="outbox"),
@@ -188,6 +220,19 @@ class WorkflowService:
             await self._guarded(f"watch.{watcher.name}", step)
             if any(r.new for r in results):
                 self.wakeups.delivery.set()
+            await _wait([wake, stop], interval)
+
+    async def _sweep(self, sweep: Sweep, stop: asyncio.Event) -> None:
+        wake = self.wakeups.event(sweep.name)
+        interval = (sweep.every or self.config.poll_every).total_seconds()
+        while not stop.is_set():
+            wake.clear()
+
+            async def step(sweep: Sweep = sweep) -> None:
+                await self.start()
+                await sweep.step(self.context())
+
+            await self._guarded(f"sweep.{sweep.name}", step)
             await _wait([wake, stop], interval)
 
     async def _deliver_loop(self, stop: asyncio.Event) -> None:

@@ -4,7 +4,8 @@
   :class:`~workflows.WorkflowStore` (first key wins, cursor and effects together, a channel done
   only when recorded, park without ``retry_at``), refuses naive datetimes as the SQL columns
   would, and counts calls in ``calls`` so a test can say, for instance, that a poll moved no
-  cursor. ``add_fact`` / ``record_facts`` play the sync jobs writing the journal.
+  cursor. ``add_fact`` / ``record_facts`` play the sync jobs writing the journal. The members
+  snapshot, reports and invite claims are :class:`~workflows._people_memory.PeopleMemory`'s.
 - :func:`add_members` — company memberships on a (fake) site, as the cabinet writes them.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from bitrix_client import BitrixClient
 
 from ._directory import MEMBERS, Directory
+from ._people_memory import PeopleMemory
 from ._ports import Delivery, Fact, OutboxStats, Outcome, WatchState
 from .notifications import Notification
 
@@ -40,8 +42,9 @@ class _Slot:
     delivered_at: datetime | None = None
 
 
-class MemoryWorkflowStore:
+class MemoryWorkflowStore(PeopleMemory):
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.notifications: dict[int, Notification] = {}
         self.by_key: dict[str, int] = {}
@@ -137,6 +140,9 @@ class MemoryWorkflowStore:
             slot.parked_at, slot.attempts, slot.due_at = None, 0, now
             count += 1
         return count
+
+    def has_notification(self, key: str) -> bool:
+        return key in self.by_key
 
     def outbox_stats(self) -> OutboxStats:
         waiting = self._waiting()

@@ -41,9 +41,9 @@ def test_the_comparison_would_notice_a_difference(store: Store):
 
 
 def test_a_store_is_at_the_single_head(store: Store):
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
     with store.engine.connect() as conn:
-        assert current_revision(conn) == "0003"
+        assert current_revision(conn) == "0004"
     tables = set(inspect(store.engine).get_table_names())
     assert tables == {t.name for t in metadata.sorted_tables} | {"alembic_version"}
 
