@@ -81,10 +81,12 @@ class Acceptance:
     store: InviteStore
     user_groups: tuple[int, ...] = ()
     claim_stale: timedelta = CLAIM_STALE
+    #: enumeration item IDs → codes shared between requests (they never change)
+    enums: dict[tuple[str, str], dict[int, str]] | None = None
     directory: Directory = field(init=False)
 
     def __post_init__(self) -> None:
-        self.directory = Directory(self.bitrix)
+        self.directory = Directory(self.bitrix, enums=self.enums)
 
     async def open(self, token: str, now: datetime) -> Invite:
         """The invite ``token`` may accept now, or why not (see :func:`acceptance`)."""

@@ -31,9 +31,7 @@ def _path(value: str) -> str:
 
 
 class InviteSettings(BaseModel):
-    ttl: timedelta = Field(
-        default=timedelta(hours=72), description="How long an invite link works"
-    )
+    ttl: timedelta = Field(default=timedelta(hours=72), description="How long an invite link works")
     user_groups: list[int] = Field(
         default_factory=list,
         description="Site groups a user made through an invite joins (the module's settings "

@@ -20,9 +20,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ._config import WebConfig, WebDeps
+from ._csrf import CsrfProtect
 from ._documents import download
 from ._events import events
 from ._health import healthz, metrics
+from ._invites import accept_page, accept_post, hello, login
 from ._middleware import Guard, RequestLog, SecurityHeaders
 from ._pages import message_page
 from ._state import AppState, ReplayCache
@@ -30,6 +32,10 @@ from ._state import AppState, ReplayCache
 ROUTES = [
     Route("/documents/download", download, methods=["GET", "HEAD"], name="download"),
     Route("/events", events, methods=["POST"], name="events"),
+    Route("/invites/accept", accept_page, methods=["GET"], name="invite"),
+    Route("/invites/accept", accept_post, methods=["POST"], name="invite_accept"),
+    Route("/invites/login", login, methods=["GET"], name="invite_login"),
+    Route("/invites/hello", hello, methods=["GET"], name="invite_hello"),
     Route("/healthz", healthz, methods=["GET"], name="healthz"),
     Route("/metrics", metrics, methods=["GET"], name="metrics"),
 ]
@@ -51,8 +57,21 @@ def create_app(config: WebConfig, deps: WebDeps) -> Starlette:
 
     return Starlette(
         routes=ROUTES,
-        # outermost first; see _middleware for why each sits where it does
-        middleware=[Middleware(RequestLog), Middleware(Guard), Middleware(SecurityHeaders)],
+        # outermost first; see _middleware for why each sits where it does; CSRF innermost,
+        # so its refusals are logged and get the security headers like any page
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(Guard),
+            Middleware(SecurityHeaders),
+            Middleware(
+                CsrfProtect,
+                secret=config.secret,
+                prefix="/invites/",
+                cookie_path=config.invites.cookie_path,
+                secure=config.invites.secure,
+                language=config.language,
+            ),
+        ],
         exception_handlers={HTTPException: http_error},
         lifespan=lifespan,
     )

@@ -10,17 +10,54 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from bitrix_client import BitrixClient
 from onec_client import OneCSource
 
 from ..store import SqlWorkflowStore, Store
+from ._ratelimit import Rate
 from ._signing import EVENT_WINDOW, MIN_SECRET
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class InvitePages:
+    """The accept page's settings (``[invites]`` and ``[web]``, mapped in ``_wiring``):
+
+    - ``public_url``: serve as browsers reach it (``https://shop/b2bsync``; ``""``: the request's
+      own base URL) — the who-am-I answer comes back to it, cookies are scoped to its path;
+    - ``store_url``: the store as browsers reach it; ``handoff_path`` / ``whoami_path``: the
+      module's pages there (``""`` store URL: no hand-off, the page says to log in);
+    - ``cabinet_path``: where the hand-off lands (a path on the store);
+    - ``user_groups``: site groups of a user made by the page; ``claim_stale``: after how long
+      an acceptance left unfinished may be completed by another submit;
+    - ``per_ip`` / ``per_token``: the request budgets (token buckets).
+    """
+
+    public_url: str = ""
+    store_url: str = ""
+    handoff_path: str = "/bitrix/tools/b2bsync/handoff.php"
+    whoami_path: str = "/bitrix/tools/b2bsync/whoami.php"
+    cabinet_path: str = "/personal/b2b/"
+    user_groups: tuple[int, ...] = ()
+    claim_stale: timedelta = timedelta(minutes=2)
+    per_ip: Rate = field(default_factory=lambda: Rate(30, 30.0))
+    per_token: Rate = field(default_factory=lambda: Rate(10, 6.0))
+
+    @property
+    def secure(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def cookie_path(self) -> str:
+        """Where the invite pages' cookies apply: ``/invites`` under serve's public path."""
+        base = urlsplit(self.public_url).path.rstrip("/") if self.public_url else ""
+        return f"{base}/invites"
 
 
 @dataclass(frozen=True)
@@ -30,7 +67,8 @@ class WebConfig:
     - ``event_window``: seconds a ping's timestamp may lie from now;
     - ``retry_after``: what a 503 tells the browser (seconds);
     - ``health_cache``: seconds a readiness answer is reused (each costs a Bitrix request);
-    - ``language``: of the pages when the browser states no preference.
+    - ``language``: of the pages when the browser states no preference;
+    - ``invites``: the invite accept page (:class:`InvitePages`).
     """
 
     secret: str
@@ -38,6 +76,7 @@ class WebConfig:
     retry_after: int = 30
     health_cache: float = 10.0
     language: str = "ru"
+    invites: InvitePages = field(default_factory=InvitePages)
 
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET:
@@ -67,4 +106,4 @@ class WebDeps:
     clock: Callable[[], datetime] = field(default=_utc_now)
 
 
-__all__ = ["OpenBitrix", "OpenOneC", "WebConfig", "WebDeps"]
+__all__ = ["InvitePages", "OpenBitrix", "OpenOneC", "WebConfig", "WebDeps"]

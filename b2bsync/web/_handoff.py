@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import quote, urlencode
 
 from workflows import Expired, LinkInvalid
@@ -55,7 +56,7 @@ def _mac(secret: str, message: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def _fits(value: str | None, pattern: re.Pattern[str], limit: int = 1024) -> bool:
+def _fits(value: str | None, pattern: re.Pattern[str], limit: int = 1024) -> TypeGuard[str]:
     return value is not None and len(value) <= limit and pattern.fullmatch(value) is not None
 
 
@@ -79,9 +80,7 @@ def sign_login(secret: str, user_id: int, expires: int, nonce: str, path: str) -
     return _mac(secret, login_canonical(user_id, expires, nonce, path))
 
 
-def login_url(
-    base_url: str, secret: str, user_id: int, expires: int, nonce: str, path: str
-) -> str:
+def login_url(base_url: str, secret: str, user_id: int, expires: int, nonce: str, path: str) -> str:
     """The hand-off link exactly as the contract's vectors show it."""
     query = urlencode(
         {
@@ -125,7 +124,6 @@ def verify_login(
         and _fits(path, _PATH, MAX_PATH)
     ):
         raise LinkInvalid("the hand-off is malformed")
-    assert user is not None and exp is not None and nonce is not None and path is not None
     _check(secret, login_canonical(int(user), int(exp), nonce, path), sig)
     if now > int(exp):
         raise Expired("the hand-off has expired")
@@ -173,7 +171,6 @@ def verify_whoami_request(
     """The return URL once the request verifies (the module's side, for the contract)."""
     if not (_fits(return_url, _RETURN, MAX_RETURN) and _fits(state, _NONCE) and _fits(exp, _TIME)):
         raise LinkInvalid("the request is malformed")
-    assert return_url is not None and state is not None and exp is not None
     _check(secret, whoami_request_canonical(return_url, state, int(exp)), sig)
     if now > int(exp):
         raise Expired("the request has expired")
@@ -226,7 +223,6 @@ def verify_whoami(
     than 60 s ahead."""
     if not (_fits(user, _USER) and _fits(state, _NONCE) and _fits(exp, _TIME)):
         raise LinkInvalid("the answer is malformed")
-    assert user is not None and state is not None and exp is not None
     _check(secret, whoami_canonical(int(user), state, int(exp)), sig)
     if now > int(exp):
         raise Expired("the answer has expired")

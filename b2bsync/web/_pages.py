@@ -73,6 +73,13 @@ _TEMPLATES = Jinja2Templates(
 )
 
 
+def render(
+    request: Request, template: str, context: dict[str, object], **kwargs: object
+) -> HTMLResponse:
+    """Another template of ``templates/`` (the same environment: autoescape on)."""
+    return _TEMPLATES.TemplateResponse(request, template, context, **kwargs)  # type: ignore[arg-type]
+
+
 def language(request: Request, default: str = "ru") -> str:
     """The first language of ``Accept-Language`` the pages have (q-values respected)."""
     header = request.headers.get("accept-language", "")
@@ -98,10 +105,12 @@ def message_page(
     *,
     default_language: str = "ru",
     headers: Mapping[str, str] | None = None,
+    texts: Mapping[str, Mapping[str, tuple[str, str]]] = TEXTS,
 ) -> HTMLResponse:
-    """A short page saying what happened (``code`` is a key of :data:`TEXTS`)."""
+    """A short page saying what happened (``code`` is a key of :data:`TEXTS`, or of the
+    ``texts`` given: a page's own table with the same shape)."""
     lang = language(request, default_language)
-    title, text = TEXTS[lang][code]
+    title, text = texts[lang][code]
     return _TEMPLATES.TemplateResponse(
         request,
         "message.html",
@@ -111,4 +120,4 @@ def message_page(
     )
 
 
-__all__ = ["LANGUAGES", "TEXTS", "language", "message_page"]
+__all__ = ["LANGUAGES", "TEXTS", "language", "message_page", "render"]

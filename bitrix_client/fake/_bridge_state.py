@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ._bridge_pages import PageState
 from ._paging import IdTable
 
 #: Tables a fresh Bitrix database already has (``TABLE_NAME`` must not reuse one).
@@ -281,6 +282,8 @@ class BridgeState:
     options: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     pending_pings: list[Ping] = field(default_factory=list)
     pings: list[Ping] = field(default_factory=list)
+    #: Sessions, logins and hand-off nonces of the module's invite pages (``_bridge_pages``).
+    pages: PageState = field(default_factory=PageState)
 
     def next_id(self, kind: str) -> int:
         value = self.counters.get(kind, 0) + 1

@@ -92,6 +92,7 @@ if ($request->isPost() && check_bitrix_sessid()) {
             $installer->InstallCabinet();
             $installer->InstallInvites();
             $done[] = 'cabinet';
+            $done[] = 'invites';
             $messages[] = Loc::getMessage('B2BSYNC_BRIDGE_OPT_REINSTALLED', ['#STEPS#' => implode(', ', $done)]);
         }
     } catch (\Throwable $e) {
