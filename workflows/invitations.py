@@ -81,18 +81,24 @@ def clean_email(email: str) -> str:
 @dataclass
 class Invitations:
     """Issuing, expiring and the operator's actions on invites; ``store`` is the state store
-    (the outbox's keys), ``tokens`` where tokens come from (``secrets`` by default)."""
+    (the outbox and its keys: needed to issue, not to revoke or extend), ``tokens`` where tokens
+    come from (``secrets`` by default)."""
 
     bitrix: BitrixClient
-    store: WorkflowStore
+    store: WorkflowStore | None = None
     tokens: TokenSource = new_token
+
+    def outbox(self) -> WorkflowStore:
+        if self.store is None:
+            raise TypeError("issuing an invite needs the state store")
+        return self.store
 
     def rows(self, ctx: PolicyContext) -> InviteRows:
         return InviteRows(self.bitrix, ctx.directory)
 
     # issuing
     def mailed(self, invite: Invite) -> bool:
-        return bool(invite.token_hash) and self.store.has_notification(
+        return bool(invite.token_hash) and self.outbox().has_notification(
             invite_key(invite.id, invite.token_hash)
         )
 
@@ -249,7 +255,7 @@ class Invitations:
             invite.status == Status.pending and not self.mailed(invite)
         ):
             note = await self.issue(invite, ctx)
-            self.store.enqueue([note])
+            self.outbox().enqueue([note])
             return note
         return None
 

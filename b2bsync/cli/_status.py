@@ -1,4 +1,5 @@
-"""`b2bsync status [--json]`: per job the last run, lag and quarantine; companies with stale credit.
+"""`b2bsync status [--json]`: per job the last run, lag and quarantine; companies with stale credit;
+what the workflows enforced lately (a membership change reverted to keep a company's owner).
 
 Exit 0 when every job's newest run is ok, stopped, running or absent; 1 when the newest run of
 any job failed or was interrupted (killed before it finished), so a monitor can alert on it.
@@ -98,3 +99,7 @@ def print_report(report: StatusReport, zone: tzinfo) -> None:
     else:
         typer.echo(f"credit: {report.credit_companies} companies, none older than {limit}")
     typer.echo(f"orders indexed: {report.orders_indexed}")
+    if report.reports:
+        typer.echo(f"workflows: {len(report.reports)} report(s) in the last 7 days:")
+        for item in report.reports:
+            typer.echo(f"  {when(item.created_at, zone)}  {item.kind}: {item.message}")

@@ -1,17 +1,23 @@
-"""What `b2bsync status` reports: per job its last run and lag, stale credit, quarantine sizes."""
+"""What `b2bsync status` reports: per job its last run and lag, stale credit, quarantine sizes,
+and what the workflows' watchers enforced lately (a reverted membership change)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from jobs import FEEDS, CreditSeen
+from workflows import Report
 
 from ._records import Lease, RunRecord
 from ._store import Store
+from ._workflow_store import SqlWorkflowStore
 
 TROUBLE = ("failed", "interrupted")
+#: How far back `status` lists the watchers' reports, and how many at most.
+REPORTS_SINCE = timedelta(days=7)
+REPORTS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class StatusReport:
     credit_companies: int
     orders_indexed: int
     store: str = ""
+    reports: list[Report] = field(default_factory=list)
 
     @property
     def failing(self) -> list[JobStatus]:
@@ -87,6 +94,7 @@ class StatusReport:
                 ],
             },
             "orders_indexed": self.orders_indexed,
+            "workflow_reports": [report.to_json() for report in self.reports],
         }
 
 
@@ -135,4 +143,5 @@ def status_report(store: Store, stale_after: timedelta) -> StatusReport:
         credit_companies=len(credit),
         orders_indexed=store.indexed_orders(),
         store=store.url,
+        reports=SqlWorkflowStore(store).reports(now - REPORTS_SINCE, REPORTS_SHOWN),
     )
