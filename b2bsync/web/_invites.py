@@ -80,6 +80,13 @@ MAX_PASSWORD = 256
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
+class _Keep(dict[str, str]):
+    """Placeholders the page does not fill stay as they are (``{reason}`` of an error text)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _now(state: AppState) -> float:
     return state.deps.clock().timestamp()
 
@@ -197,7 +204,7 @@ async def _form(
         "name": name,
         "expires": expires.strftime("%d.%m.%Y %H:%M") if expires else "",
     }
-    texts = {key: value.format(**facts) for key, value in words.items()}
+    texts = {key: value.format_map(_Keep(facts)) for key, value in words.items()}
     csrf = request.scope.get("csrftoken")
     context: dict[str, Any] = {
         "lang": lang,
