@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -44,7 +43,11 @@ class Site:
         service = self.cab.service
         await service.poll(INVITES)
         await InviteRows(self.cab.bitrix).add_requested(
-            self.cab.company_id(index), email, role, self.cab.user(index, "owner"), self.cab.world.now()
+            self.cab.company_id(index),
+            email,
+            role,
+            self.cab.user(index, "owner"),
+            self.cab.world.now(),
         )
         await service.poll(INVITES)
         await service.deliver()
@@ -84,10 +87,10 @@ async def _site(tmp_path: Path, **pages: Any) -> AsyncIterator[Site]:
             cab.world.site.bridge.options["link_secret"] = SECRET
             config = cab.service.config
             cab.service.config = replace(config, watch=replace(config.watch, accept_url=ACCEPT))
-            invites = InvitePages(
-                public_url=PUBLIC, store_url=STORE, user_groups=(6,), **pages
+            invites = InvitePages(public_url=PUBLIC, store_url=STORE, user_groups=(6,), **pages)
+            app = create_app(
+                WebConfig(secret=SECRET, invites=invites), deps_for(cab, store, tables)
             )
-            app = create_app(WebConfig(secret=SECRET, invites=invites), deps_for(cab, store, tables))
             async with running(app)() as asgi:
                 serve = httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url=PUBLIC)
                 shop = httpx.AsyncClient(
@@ -110,9 +113,11 @@ async def test_a_new_user_accepts_and_lands_in_the_cabinet_logged_in(site: Site)
     token = await site.invite("Nina@Example.ru")
     page = await site.serve.get(f"/invites/accept?token={token}")
     assert page.status_code == 200
-    assert "Приглашение в компанию" in page.text and "Закупщик" in page.text
+    assert "Приглашение в компанию" in page.text
+    assert "Закупщик" in page.text
     assert 'name="password2"' in page.text
-    assert CSRF_COOKIE in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
+    assert CSRF_COOKIE in page.headers["set-cookie"]
+    assert "HttpOnly" in page.headers["set-cookie"]
     users = site.users()
     done = await site.serve.post("/invites/accept", data=_form(page, **NEW))
     assert done.status_code == 303
@@ -129,7 +134,8 @@ async def test_a_new_user_accepts_and_lands_in_the_cabinet_logged_in(site: Site)
     assert (invite.status, invite.accepted_user_id) == (Status.accepted, user)
     # the store verifies the hand-off, logs the user in and shows the cabinet
     landed = await site.shop.get(handoff)
-    assert landed.status_code == 302 and landed.headers["location"] == "/personal/b2b/"
+    assert landed.status_code == 302
+    assert landed.headers["location"] == "/personal/b2b/"
     cabinet = await site.shop.get("/personal/b2b/")
     assert f"data-user='{user}'" in cabinet.text
     assert site.cab.world.site.bridge.pages.logins == [(user, "handoff")]
@@ -138,7 +144,8 @@ async def test_a_new_user_accepts_and_lands_in_the_cabinet_logged_in(site: Site)
     assert site.cab.world.site.bridge.pages.refused == ["used"]
     # and the invite link is spent
     again = await site.serve.get(f"/invites/accept?token={token}")
-    assert again.status_code == 410 and "Приглашение уже принято" in again.text
+    assert again.status_code == 410
+    assert "Приглашение уже принято" in again.text
 
 
 async def test_the_page_speaks_english_when_the_browser_asks(site: Site):
@@ -147,7 +154,8 @@ async def test_the_page_speaks_english_when_the_browser_asks(site: Site):
         f"/invites/accept?token={token}", headers={"Accept-Language": "en-GB,en;q=0.9,ru;q=0.5"}
     )
     assert '<html lang="en">' in page.text
-    assert "Invitation to" in page.text and "Accountant" in page.text
+    assert "Invitation to" in page.text
+    assert "Accountant" in page.text
 
 
 async def test_form_mistakes_and_the_sites_password_policy_keep_the_invite_open(site: Site):
@@ -158,7 +166,8 @@ async def test_form_mistakes_and_the_sites_password_policy_keep_the_invite_open(
         "/invites/accept", data=_form(page, **{**NEW, "password2": "other", "name": " "})
     )
     assert bad.status_code == 422
-    assert "Укажите имя." in bad.text and "Пароли не совпадают." in bad.text
+    assert "Укажите имя." in bad.text
+    assert "Пароли не совпадают." in bad.text
     short = await site.serve.post(
         "/invites/accept", data=_form(page, **{**NEW, "password": "123", "password2": "123"})
     )
@@ -178,7 +187,8 @@ async def test_an_existing_user_logs_in_on_the_store_and_joins(site: Site):
     person = cab.world.site.users[cab.user(1, "accountant")]
     token = await site.invite(person.email.upper(), role="viewer")
     page = await site.serve.get(f"/invites/accept?token={token}")
-    assert page.status_code == 200 and 'id="login"' in page.text
+    assert page.status_code == 200
+    assert 'id="login"' in page.text
     assert 'name="password"' not in page.text
     away = await site.serve.get(f"/invites/login?token={token}")
     assert away.status_code == 303
@@ -187,7 +197,8 @@ async def test_an_existing_user_logs_in_on_the_store_and_joins(site: Site):
     assert token not in whoami  # the token never reaches the store
     # not logged in on the store: its login form first
     form = await site.shop.get(whoami)
-    assert form.status_code == 200 and "USER_LOGIN" in form.text
+    assert form.status_code == 200
+    assert "USER_LOGIN" in form.text
     # logged in (the store's session cookie): the store answers who it is
     session = cab.world.site.bridge.pages.login(person.id)
     back = await site.shop.get(whoami, headers={"Cookie": f"PHPSESSID={session}"})
@@ -195,10 +206,12 @@ async def test_an_existing_user_logs_in_on_the_store_and_joins(site: Site):
     hello = back.headers["location"]
     assert hello.startswith(f"{PUBLIC}/invites/hello?user={person.id}&")
     joined = await site.serve.get(hello)
-    assert joined.status_code == 303 and joined.headers["location"] == f"accept?token={token}"
+    assert joined.status_code == 303
+    assert joined.headers["location"] == f"accept?token={token}"
     confirm = await site.serve.get(f"/invites/accept?token={token}")
     assert confirm.status_code == 200
-    assert 'value="join"' in confirm.text and person.email in confirm.text
+    assert 'value="join"' in confirm.text
+    assert person.email in confirm.text
     users = site.users()
     done = await site.serve.post("/invites/accept", data=_form(confirm, action="join"))
     assert done.status_code == 303
@@ -218,11 +231,14 @@ async def test_logged_in_as_someone_else_joins_nothing(site: Site):
     token = await site.invite(invited.email)
     whoami = (await site.serve.get(f"/invites/login?token={token}")).headers["location"]
     session = cab.world.site.bridge.pages.login(cab.user(2, "owner"))
-    hello = (await site.shop.get(whoami, headers={"Cookie": f"PHPSESSID={session}"})).headers["location"]
+    hello = (await site.shop.get(whoami, headers={"Cookie": f"PHPSESSID={session}"})).headers[
+        "location"
+    ]
     await site.serve.get(hello)
     confirm = await site.serve.get(f"/invites/accept?token={token}")
     refused = await site.serve.post("/invites/accept", data=_form(confirm, action="join"))
-    assert refused.status_code == 403 and "другой учётной записью" in refused.text
+    assert refused.status_code == 403
+    assert "другой учётной записью" in refused.text
     assert (await site.row(token)).status == Status.pending
 
 
@@ -232,7 +248,9 @@ async def test_an_answer_for_another_browser_is_refused(site: Site):
     token = await site.invite(invited.email)
     whoami = (await site.serve.get(f"/invites/login?token={token}")).headers["location"]
     session = cab.world.site.bridge.pages.login(invited.id)
-    hello = (await site.shop.get(whoami, headers={"Cookie": f"PHPSESSID={session}"})).headers["location"]
+    hello = (await site.shop.get(whoami, headers={"Cookie": f"PHPSESSID={session}"})).headers[
+        "location"
+    ]
     # another browser (no state cookie), or a forged answer, gets nothing
     stranger = httpx.AsyncClient(transport=site.serve._transport, base_url=PUBLIC)
     async with stranger:
@@ -257,19 +275,22 @@ async def test_two_submits_at_once_accept_once(site: Site):
         site.serve.post("/invites/accept", data=_form(page, **NEW)),
     )
     statuses = sorted(a.status_code for a in answers)
-    assert statuses[0] == 303 and statuses[1] in (409, 410)
+    assert statuses[0] == 303
+    assert statuses[1] in (409, 410)
     assert site.users() == users + 1
     invite = await site.row(token)
     members = await MemberRows(site.cab.bitrix).of_user(invite.accepted_user_id)
     assert len(members) == 1
     claim = site.tables.invite_claim(invite.id)
-    assert claim is not None and claim.completed
+    assert claim is not None
+    assert claim.completed
 
 
 async def test_dead_links_get_their_page_and_change_nothing(site: Site):
     cab = site.cab
     unknown = await site.serve.get("/invites/accept?token=" + "A" * 43)
-    assert unknown.status_code == 404 and "Приглашение не найдено" in unknown.text
+    assert unknown.status_code == 404
+    assert "Приглашение не найдено" in unknown.text
     assert (await site.serve.get("/invites/accept?token=short")).status_code == 404
     assert (await site.serve.get("/invites/accept")).status_code == 404
     revoked = await site.invite("r@example.ru")
@@ -281,10 +302,12 @@ async def test_dead_links_get_their_page_and_change_nothing(site: Site):
     members_before = [dict(r) for r in cab.world.rows("B2bCompanyUsers")]
     users = site.users()
     page = await site.serve.get(f"/invites/accept?token={revoked}")
-    assert page.status_code == 410 and "Приглашение отозвано" in page.text
+    assert page.status_code == 410
+    assert "Приглашение отозвано" in page.text
     cab.world.advance(72 * 3600 + 1)
     page = await site.serve.get(f"/invites/accept?token={expired}")
-    assert page.status_code == 410 and "Срок приглашения истёк" in page.text
+    assert page.status_code == 410
+    assert "Срок приглашения истёк" in page.text
     for token, code in ((revoked, 410), (expired, 410), ("B" * 43, 404)):
         csrf = site.serve.cookies.get(CSRF_COOKIE)
         post = await site.serve.post(
@@ -304,8 +327,11 @@ async def test_a_post_without_the_csrf_token_is_refused(site: Site):
     users = site.users()
     missing = {k: v for k, v in form.items() if k != "csrftoken"}
     refused = await site.serve.post("/invites/accept", data=missing)
-    assert refused.status_code == 403 and "Форма устарела" in refused.text
-    wrong = await site.serve.post("/invites/accept", data={**form, "csrftoken": "x" + form["csrftoken"]})
+    assert refused.status_code == 403
+    assert "Форма устарела" in refused.text
+    wrong = await site.serve.post(
+        "/invites/accept", data={**form, "csrftoken": "x" + form["csrftoken"]}
+    )
     assert wrong.status_code == 403
     # a cookie signed with another secret (planted by someone who has not got ours)
     planted = sign_value("another-secret-0123456789abcdefghij", CSRF_COOKIE, "abc")

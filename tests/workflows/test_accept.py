@@ -67,7 +67,8 @@ async def test_a_new_user_joins_once(cab: Cabinet):
     assert done.created
     user = cab.world.site.users[done.user_id]
     assert (user.email, user.name, user.last_name) == ("nina@example.ru", "Нина", "Новикова")
-    assert 6 in user.group_ids and 1 not in user.group_ids
+    assert 6 in user.group_ids
+    assert 1 not in user.group_ids
     assert len(cab.world.site.users) == users + 1
     members = await MemberRows(cab.bitrix).of_company(cab.company_id(0))
     (mine,) = [m for m in members if m.user_id == done.user_id]
@@ -76,7 +77,9 @@ async def test_a_new_user_joins_once(cab: Cabinet):
     assert invite is not None
     assert (invite.status, invite.accepted_user_id) == (Status.accepted, done.user_id)
     claim = cab.store.invite_claim(done.invite.id)
-    assert claim is not None and claim.completed and claim.user_id == done.user_id
+    assert claim is not None
+    assert claim.completed
+    assert claim.user_id == done.user_id
     with pytest.raises(AlreadyUsed):
         await _acceptance(cab).accept_new(token, PERSON, cab.world.now())
     assert len(cab.world.site.users) == users + 1
@@ -87,7 +90,9 @@ async def test_a_second_request_while_the_first_runs_is_busy(cab: Cabinet):
     invite = await InviteRows(cab.bitrix).by_token(token)
     assert invite is not None
     # another request holds the claim right now
-    cab.store.claim_invite(invite.id, token_hash(token), "other", cab.world.now(), timedelta(minutes=2))
+    cab.store.claim_invite(
+        invite.id, token_hash(token), "other", cab.world.now(), timedelta(minutes=2)
+    )
     with pytest.raises(Busy):
         await _acceptance(cab).accept_new(token, PERSON, cab.world.now())
     assert (await InviteRows(cab.bitrix).get(invite.id)).status == Status.pending
@@ -101,7 +106,9 @@ async def test_a_request_that_died_after_making_the_user_is_completed_later(cab:
     made = await cab.bitrix.bridge.user_add(
         "nina@example.ru", name="Нина", last_name="", password="secret-pass-1", group_ids=[6]
     )
-    cab.store.claim_invite(invite.id, token_hash(token), "dead", cab.world.now(), timedelta(minutes=2))
+    cab.store.claim_invite(
+        invite.id, token_hash(token), "dead", cab.world.now(), timedelta(minutes=2)
+    )
     assert cab.store.set_claim_user(invite.id, "dead", made)
     users = len(cab.world.site.users)
     with pytest.raises(Busy):
@@ -119,7 +126,8 @@ async def test_the_sites_password_policy_refuses_and_the_form_can_be_sent_again(
     with pytest.raises(PasswordRefused, match="at least 6 characters"):
         await _acceptance(cab).accept_new(token, NewUser("Нина", "", "123"), cab.world.now())
     invite = await InviteRows(cab.bitrix).by_token(token)
-    assert invite is not None and invite.status == Status.pending
+    assert invite is not None
+    assert invite.status == Status.pending
     assert cab.store.invite_claim(invite.id) is None  # released
     done = await _acceptance(cab).accept_new(token, PERSON, cab.world.now())
     assert done.created
@@ -159,7 +167,8 @@ async def test_the_last_owner_cannot_be_demoted_by_an_invite(cab: Cabinet):
     with pytest.raises(LastOwnerError):
         await _acceptance(cab).accept_existing(token, owner.id, cab.world.now())
     invite = await InviteRows(cab.bitrix).by_token(token)
-    assert invite is not None and invite.status == Status.pending
+    assert invite is not None
+    assert invite.status == Status.pending
     assert cab.store.invite_claim(invite.id) is None
 
 

@@ -15,8 +15,8 @@ import pytest
 from workflows import (
     INVITE_EXPIRY,
     INVITES,
-    InviteRows,
     Invitations,
+    InviteRows,
     Refused,
     Unavailable,
     invite_key,
@@ -75,7 +75,10 @@ async def test_a_requested_row_gets_a_token_an_expiry_and_one_mail(cab: Cabinet)
     assert invite.expires_at == (cab.world.now() + timedelta(hours=72)).replace(microsecond=0)
     assert mail.fields["EMAIL_TO"] == "new.buyer@example.ru"
     assert mail.fields["ROLE_NAME"] == "Закупщик"
-    assert mail.fields["COMPANY_NAME"] == cab.world.row("B2bCompanies", ID=cab.company_id(0))["UF_NAME"]
+    assert (
+        mail.fields["COMPANY_NAME"]
+        == cab.world.row("B2bCompanies", ID=cab.company_id(0))["UF_NAME"]
+    )
     assert mail.language_id == "ru"
     # the row is not read again, and the mail is not sent again
     await cab.service.poll(INVITES)
@@ -117,7 +120,8 @@ async def test_an_invite_sent_at_once_is_not_sent_again_by_the_watcher(cab: Cabi
     ctx = cab.service.context()
     number = await invitations.create(cab.company_id(0), "x@example.ru", "viewer", None, ctx)
     note = await invitations.send_now(number, ctx)
-    assert note is not None and note.key == invite_key(number, note.key.split(":")[3])
+    assert note is not None
+    assert note.key == invite_key(number, note.key.split(":")[3])
     assert await invitations.send_now(number, cab.service.context()) is None
     (result,) = await cab.service.poll(INVITES)
     assert (result.read, result.new) == (1, 0)
@@ -132,7 +136,7 @@ async def test_without_an_accept_url_invites_wait(cab: Cabinet):
     cab.service.config = replace(config, watch=replace(config.watch, accept_url=""))
     await _started(cab)
     number = await _request(cab)
-    with pytest.raises(Unavailable, match="web.public_url"):
+    with pytest.raises(Unavailable, match=r"web\.public_url"):
         await cab.service.poll(INVITES)
     assert cab.world.row("B2bInvites", ID=number)["UF_TOKEN_HASH"]  # the placeholder, untouched
     cab.service.config = config
@@ -148,7 +152,8 @@ async def test_pending_invites_past_their_expiry_become_expired(cab: Cabinet):
     cab.world.advance(72 * 3600)
     assert await cab.service.sweep(INVITE_EXPIRY) == 1  # the expiry is its last second
     invite = await InviteRows(cab.bitrix).get(number)
-    assert invite is not None and invite.status == Status.expired
+    assert invite is not None
+    assert invite.status == Status.expired
     assert await cab.service.sweep(INVITE_EXPIRY) == 0
 
 
@@ -176,7 +181,9 @@ async def test_resend_revoke_extend(cab: Cabinet):
     expires = await invitations.extend(new, timedelta(hours=24), ctx)
     assert expires == (cab.world.now() + timedelta(hours=24)).replace(microsecond=0)
     invite = await rows.get(new)
-    assert invite is not None and invite.status == Status.pending and invite.expires_at == expires
+    assert invite is not None
+    assert invite.status == Status.pending
+    assert invite.expires_at == expires
     await invitations.revoke(new, ctx)
     with pytest.raises(Refused, match="cannot be revoked: it was revoked"):
         await invitations.revoke(new, ctx)

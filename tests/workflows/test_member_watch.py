@@ -24,7 +24,9 @@ def cab(request: pytest.FixtureRequest, cabinet: Cabinet, sql_cabinet: Cabinet) 
 
 
 def _row(cab: Cabinet, index: int, role: str) -> dict[str, Any]:
-    found = cab.world.row(BLOCK, UF_COMPANY_ID=cab.company_id(index), UF_USER_ID=cab.user(index, role))
+    found = cab.world.row(
+        BLOCK, UF_COMPANY_ID=cab.company_id(index), UF_USER_ID=cab.user(index, role)
+    )
     assert found is not None
     return found
 
