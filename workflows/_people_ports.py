@@ -17,6 +17,8 @@
   ``stale_after``; later writes by the old holder are refused (every claim write names its
   holder). ``release_claim`` gives up a claim nobody completed (the site refused the new user's
   password), so the form can be sent again.
+- **An invite's link leaves the state store once its mail is delivered** (``forget_links``):
+  until then the outbox must hold it to send the mail.
 - Every method commits before it returns; datetimes are timezone-aware.
 """
 
@@ -133,6 +135,12 @@ class InviteStore(Protocol):
     def release_claim(self, invite_id: int, holder: str) -> bool: ...
 
     def invite_claim(self, invite_id: int) -> Claim | None: ...
+
+    def forget_links(self, type_name: str, field: str, since: datetime) -> int:
+        """Blank ``field`` of the notifications of ``type_name`` made at or after ``since``
+        whose every channel was delivered (the invite link: once the site confirmed the mail,
+        the state store need not hold the token). Returns how many were blanked."""
+        ...
 
 
 __all__ = ["Claim", "Claimed", "InviteStore", "MemberCursor", "MemberStore", "Report"]

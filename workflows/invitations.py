@@ -19,7 +19,8 @@ the daemon under its ``workflows`` lease, or ``b2bsync invite create`` when it c
 lease itself (else it leaves the row to the daemon and wakes it).
 
 **The sweep** (:meth:`Invitations.expire`) marks pending rows past their expiry ``expired``;
-the accept page treats them as expired from the moment the time passed, swept or not.
+the accept page treats them as expired from the moment the time passed, swept or not. The same
+sweep blanks the link in the outbox once the site confirmed the mail.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ MAX_EMAIL = 254
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 TokenSource = Callable[[], str]
+#: How far back (beyond the links' lifetime) the sweep looks for delivered invite mails.
+LINK_MEMORY = timedelta(days=1)
 
 
 def new_token() -> str:
@@ -174,7 +177,12 @@ class Invitations:
 
     # the sweep
     async def expire(self, ctx: PolicyContext) -> int:
-        """Mark pending rows past their expiry ``expired``; how many."""
+        """Mark pending rows past their expiry ``expired``; how many. Also blank the links of
+        delivered invite mails in the outbox (the token need not stay in the state store)."""
+        if self.store is not None:
+            since = ctx.now - ctx.config.invite_ttl - LINK_MEMORY
+            if forgotten := self.store.forget_links(TYPE, "INVITE_URL", since):
+                log.info("invite.links_forgotten", count=forgotten)
         rows = self.rows(ctx)
         count = 0
         for invite in await rows.expired_pending(ctx.now):

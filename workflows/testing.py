@@ -144,6 +144,17 @@ class MemoryWorkflowStore(PeopleMemory):
     def has_notification(self, key: str) -> bool:
         return key in self.by_key
 
+    def forget_links(self, type_name: str, field: str, since: datetime) -> int:
+        count = 0
+        for number, note in list(self.notifications.items()):
+            slots = [s for s in self.slots.values() if s.notification_id == number]
+            done = all(s.delivered_at is not None for s in slots)
+            recent = note.created_at is not None and note.created_at >= since
+            if note.type == type_name and done and recent and note.fields.get(field):
+                self.notifications[number] = replace(note, fields={**note.fields, field: ""})
+                count += 1
+        return count
+
     def outbox_stats(self) -> OutboxStats:
         waiting = self._waiting()
         oldest = [self.notifications[s.notification_id].created_at for s in waiting]

@@ -6,7 +6,8 @@ same moment the database lets one insert, and the other reads the winner's row. 
 than ``stale_after`` and not completed is taken over with an update that names the old holder
 and time, so two late-comers cannot both take it. Every later write names its holder and
 touches nothing once the holder lost the claim. ``has_notification`` reads the outbox: whether
-an invite's mail for a given token was stored.
+an invite's mail for a given token was stored; ``forget_links`` blanks the link of invite mails
+the site confirmed, so the token leaves the state store.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import and_, delete, select, update
 
 from workflows import Claim, Claimed
 
-from ._models import invite_claims, outbox
+from ._models import invite_claims, outbox, outbox_deliveries
 
 if TYPE_CHECKING:
     from ._store import Store
@@ -93,6 +94,26 @@ class InviteTables:
         stmt = delete(invite_claims).where(self._held(invite_id, holder))
         with self.store.transaction() as conn:
             return bool(conn.execute(stmt).rowcount)
+
+    def forget_links(self, type_name: str, field: str, since: datetime) -> int:
+        d = outbox_deliveries.c
+        waiting = select(d.notification_id).where(d.state != "done")
+        query = select(outbox.c.id, outbox.c.fields).where(
+            outbox.c.type == type_name,
+            outbox.c.created_at >= since,
+            outbox.c.id.not_in(waiting),
+        )
+        count = 0
+        with self.store.transaction() as conn:
+            for number, fields in conn.execute(query).all():
+                if (fields or {}).get(field):
+                    conn.execute(
+                        update(outbox)
+                        .where(outbox.c.id == number)
+                        .values(fields={**fields, field: ""})
+                    )
+                    count += 1
+        return count
 
     def invite_claim(self, invite_id: int) -> Claim | None:
         c = invite_claims.c

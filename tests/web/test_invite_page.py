@@ -6,15 +6,19 @@ Every case asserts the site's final state (users, membership rows, the invite's 
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
+from b2bsync._logging import REDACTOR, configure_logging
 from b2bsync.store import SqlWorkflowStore, Store
 from b2bsync.web import InvitePages, Rate, WebConfig, create_app
 from b2bsync.web._csrf import COOKIE as CSRF_COOKIE
@@ -365,3 +369,23 @@ async def test_rate_limits_per_link_and_per_address(tmp_path: Path):
         site.cab.world.advance(60)  # a request back per minute
         assert (await site.serve.get(f"/invites/accept?token={token}")).status_code == 200
         assert (await site.row(token)).status == Status.pending
+
+
+async def test_nothing_secret_is_logged(site: Site):
+    """The invite token, the password, the hand-off's signature and the shared secret never
+    reach the log, whatever the page does with them."""
+    out = io.StringIO()
+    REDACTOR.add(SECRET)
+    configure_logging("debug", "json", stream=out)
+    token = await site.invite("nina@example.ru")
+    page = await site.serve.get(f"/invites/accept?token={token}")
+    done = await site.serve.post("/invites/accept", data=_form(page, **NEW))
+    handoff = done.headers["location"]
+    await site.shop.get(handoff)
+    await site.serve.get(f"/invites/accept?token={token}")
+    text = out.getvalue()
+    signature = parse_qs(urlsplit(handoff).query)["sig"][0]
+    for secret in (token, NEW["password"], signature, SECRET):
+        assert secret not in text
+    events = {json.loads(line)["event"] for line in text.splitlines()}
+    assert {"invite.issued", "invite.accepted", "http.invite.accepted", "http.request"} <= events

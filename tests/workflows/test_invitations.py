@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -48,6 +49,16 @@ async def _request(cab: Cabinet, email: str = "New.Buyer@Example.ru", index: int
     )
 
 
+def _stored_link(cab: Cabinet, key: str) -> str:
+    """The link the state store holds for the mail ``key`` (either store)."""
+    store: Any = cab.store
+    if hasattr(store, "outbox_entries"):
+        (delivery,) = store.outbox_entries(key)
+        return str(delivery.notification.fields.get("INVITE_URL", ""))
+    note = next(n for n in store.notifications.values() if n.key == key)
+    return str(note.fields.get("INVITE_URL", ""))
+
+
 def _token(mail) -> str:
     link = mail.fields["INVITE_URL"]
     assert link.startswith(ACCEPT + "?token=")
@@ -84,6 +95,11 @@ async def test_a_requested_row_gets_a_token_an_expiry_and_one_mail(cab: Cabinet)
     await cab.service.poll(INVITES)
     await cab.service.deliver()
     assert len(cab.mails("B2B_COMPANY_INVITE")) == 1
+    # once the site confirmed the mail, the sweep takes the link out of the state store
+    key = invite_key(number, row["UF_TOKEN_HASH"])
+    assert _stored_link(cab, key) == mail.fields["INVITE_URL"]
+    await cab.service.sweep(INVITE_EXPIRY)
+    assert _stored_link(cab, key) == ""
 
 
 async def test_the_mail_speaks_the_inviters_language(cab: Cabinet):
