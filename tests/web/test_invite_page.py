@@ -150,6 +150,13 @@ async def test_a_new_user_accepts_and_lands_in_the_cabinet_logged_in(site: Site)
     again = await site.serve.get(f"/invites/accept?token={token}")
     assert again.status_code == 410
     assert "Приглашение уже принято" in again.text
+    metrics = (await site.serve.get("/metrics")).text
+    for line in (
+        'b2bsync_invite_pages_total{outcome="form_new"} 1.0',
+        'b2bsync_invite_pages_total{outcome="accepted"} 1.0',
+        'b2bsync_invite_pages_total{outcome="invite_used"} 1.0',
+    ):
+        assert line in metrics
 
 
 async def test_the_page_speaks_english_when_the_browser_asks(site: Site):
