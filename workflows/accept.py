@@ -41,7 +41,7 @@ from ._member_rows import MemberRows
 from ._people_ports import InviteStore
 from .invites import Invite, Status, acceptance
 from .members import Write
-from .roles import LastOwnerError, ensure_owner_remains, role_of
+from .roles import ensure_owner_remains, role_of
 
 log = structlog.get_logger("workflows")
 
@@ -141,7 +141,9 @@ class Acceptance:
             await InviteRows(self.bitrix, self.directory).update(
                 invite.id, status=Status.accepted, accepted_user_id=user
             )
-        except (UserExists, PasswordRefused, NotAllowed, LastOwnerError):
+        except Refused:
+            # the account exists, the site refused the password, the wrong account, the last
+            # owner: nothing was accepted, the form may be sent again
             self.store.release_claim(invite.id, holder)
             raise
         except BitrixError as exc:
@@ -159,6 +161,8 @@ class Acceptance:
         user_id: int | None,
     ) -> tuple[int, bool]:
         if remembered is not None:
+            if user_id is not None and user_id != remembered:
+                raise NotAllowed("the account logged in on the store is not the invited one")
             return remembered, person is not None
         if user_id is not None:
             people = await self.directory.recipients([user_id])

@@ -23,6 +23,7 @@ from workflows.members import Action
 from workflows.roles import Role
 
 from .._errors import UsageError
+from ..settings import Settings
 from ._app import app
 from ._context import app_context
 from ._output import emit, json_mode
@@ -62,7 +63,7 @@ def _amount(text: str | None) -> Decimal | None:
 
 
 async def _people(
-    bitrix: BitrixClient, rows: list[Membership], settings: Any
+    bitrix: BitrixClient, rows: list[Membership], settings: Settings
 ) -> list[dict[str, Any]]:
     ctx = context(settings, bitrix, datetime.now(UTC))
     people = await ctx.directory.recipients(sorted({r.user_id for r in rows}))
