@@ -114,7 +114,7 @@ MESSAGES: Mapping[str, Mapping[str, tuple[str, str]]] = {
 FORM: Mapping[str, Mapping[str, str]] = {
     "ru": {
         "title": "Приглашение в компанию {company}",
-        "lead": "Вас пригласили в B2B-кабинет компании «{company}» с ролью «{role}».",
+        "lead": "Вас пригласили в B2B-кабинет компании {company} с ролью «{role}».",
         "email": "Адрес",
         "expires": "Приглашение действует до {expires}.",
         "new_intro": "Создайте учётную запись на сайте магазина, чтобы принять приглашение.",

@@ -3,12 +3,16 @@ Accept-Language) in two tabs and submits both — the first lands in the store's
 through the module's hand-off, the second is refused; the invite is accepted once and the
 membership row is there. The app runs under uvicorn on 127.0.0.1 and the Bitrix fake, which
 also serves the module's hand-off page and the cabinet, on another loopback port. Skipped
-without chromium and chromedriver, except under ``CI=true`` (see ``test_browser.py``).
+without chromium and chromedriver, except under ``CI=true`` (see ``test_browser.py``). The
+filled form and the refusal are saved as screenshots — into ``tmp_path``, or into
+``B2BSYNC_SCREENSHOTS`` (``B2BSYNC_SCREENSHOTS=docs/screenshots pytest -m browser`` refreshes
+the README's).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -109,6 +113,15 @@ def served(tmp_path: Path) -> Iterator[Served]:
 TEXT = "return document.body ? document.body.innerText : ''"
 
 
+def _shoot(driver: Any, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get("B2BSYNC_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0); document.activeElement.blur()")
+    path = folder / f"{name}.png"
+    assert driver.save_screenshot(str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def _fill(driver: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -121,6 +134,7 @@ def _fill(driver: Any) -> None:
 def test_the_form_accepts_once_and_the_browser_lands_logged_in(
     served: Served,
     browser: Any,  # noqa: F811
+    tmp_path: Path,
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -128,9 +142,11 @@ def test_the_form_accepts_once_and_the_browser_lands_logged_in(
     wait = WebDriverWait(browser, 30, poll_frequency=0.05)
     site = served.cab.world.site
     users = len(site.users)
+    browser.set_window_size(900, 1000)
     browser.get(served.link)
     assert browser.title.startswith("Приглашение в компанию")
     _fill(browser)
+    _shoot(browser, tmp_path, "invite")
     first = browser.current_window_handle
     browser.switch_to.new_window("tab")
     browser.get(served.link)
@@ -149,6 +165,7 @@ def test_the_form_accepts_once_and_the_browser_lands_logged_in(
     browser.find_element(By.ID, "submit").click()
     wait.until(lambda d: "Приглашение уже принято" in d.execute_script(TEXT))
     assert "/personal/b2b/" not in browser.current_url
+    _shoot(browser, tmp_path, "invite-used")
 
     assert len(site.users) == users + 1
     assert site.users[user].email == "nina@example.ru"
