@@ -7,6 +7,7 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -29,7 +30,7 @@ from ._logging import REDACTOR
 from ._tokens import TokenFile
 from .settings import BitrixSettings, RateLimitProfile, Settings
 from .store import SqlWorkflowStore, Store
-from .web import MIN_SECRET, WebConfig, WebDeps
+from .web import MIN_SECRET, InvitePages, Rate, WebConfig, WebDeps
 from .web._config import OpenBitrix, OpenOneC
 
 
@@ -163,8 +164,44 @@ def web_config(settings: Settings) -> WebConfig:
         retry_after=settings.web.retry_after,
         language=settings.watch.default_language,
         approval=approval_config(settings),
-        secure_cookies=(settings.web.public_url or "").startswith("https://"),
         timezone=ZoneInfo(settings.sync.site_timezone),
+        invites=invite_pages(settings),
+    )
+
+
+def store_url(settings: Settings) -> str:
+    """The store as buyers reach it: ``[invites] store_url``, else the origin of the Bitrix
+    webhook (or OAuth portal) URL; ``""`` when neither is set."""
+    if settings.invites.store_url:
+        return settings.invites.store_url
+    bitrix = settings.bitrix
+    url = bitrix.webhook_url.get_secret_value() if bitrix.webhook_url else bitrix.portal_url
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def cabinet_path(settings: Settings) -> str:
+    """Where the login hand-off lands: the path of ``watch.cabinet_url``."""
+    parts = urlsplit(settings.watch.cabinet_url)
+    path = parts.path or "/"
+    if not path.startswith("/") or path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def invite_pages(settings: Settings) -> InvitePages:
+    invites = settings.invites
+    return InvitePages(
+        public_url=settings.web.public_url or "",
+        store_url=store_url(settings),
+        handoff_path=invites.handoff_path,
+        whoami_path=invites.whoami_path,
+        cabinet_path=cabinet_path(settings),
+        user_groups=tuple(invites.user_groups),
+        per_ip=Rate(invites.per_ip_burst, invites.per_ip_per_minute),
+        per_token=Rate(invites.per_token_burst, invites.per_token_per_minute),
     )
 
 
@@ -189,7 +226,12 @@ def service_config(settings: Settings) -> ServiceConfig:
             default_language=watch.default_language,
             approval=approval_config(settings),
             site_timezone=ZoneInfo(settings.sync.site_timezone),
+            accept_url=f"{settings.web.public_url}/invites/accept"
+            if settings.web.public_url
+            else "",
+            invite_ttl=settings.invites.ttl,
         ),
+        invite_expiry_every=settings.invites.expire_every,
     )
 
 

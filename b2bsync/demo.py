@@ -4,7 +4,9 @@ Starts the store and 1C emulators (a shop whose companies are 1C's counterpartie
 cloud's standard rate limit), checks them with the doctor, applies the schema, runs every sync
 job once into a temporary SQLite state store, prints what the B2B cabinet now shows two buyers —
 the credit bar, the overdue banner, the last documents, a three-month-old order found in the
-index — and stops. Nothing outside this process is touched; the environment is not read.
+index — then makes a company's owner, invites a new employee and accepts the invite through the
+accept page and the store's login hand-off, and stops. Nothing outside this process is touched;
+the environment is not read.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bitrix_client import BitrixClient
 
+from ._demo_invite import invite_accepted
 from ._logging import configure_logging
 from ._wiring import bitrix_client
 from .doctor import run_doctor
@@ -183,6 +186,12 @@ async def run_demo(box: Sandbox, state_dir: Path, out: TextIO) -> bool:
                 for line in await cabinet(client, store, company, now):
                     say(line)
                 say()
+        say("5. An invite, accepted")
+        lines, invited = await invite_accepted(settings, box, store, int(sample[1]["ID"]))
+        for line in lines:
+            say(f"   {line}")
+        ok = ok and invited
+        say()
     finally:
         store.close()
     doctor = await run_doctor(settings)

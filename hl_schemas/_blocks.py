@@ -149,10 +149,18 @@ COMPANY_USERS = Block(
             help_en="An order of this member above it needs approval; empty: no limit",
         ),
         _datetime("UF_CREATED_AT", "Добавлен", "Added at"),
+        _datetime(
+            "UF_UPDATED_AT",
+            "Изменён",
+            "Changed at",
+            help_ru="Когда менялись роль, активность или лимит; по нему b2bsync замечает изменения",
+            help_en="When the role, activity or limit last changed; b2bsync finds changes by it",
+        ),
     ),
     indexes=(
         Index("ux_b2b_company_users_company_user", ("UF_COMPANY_ID", "UF_USER_ID"), unique=True),
         Index("ix_b2b_company_users_user", ("UF_USER_ID",)),
+        Index("ix_b2b_company_users_updated", ("UF_UPDATED_AT",)),
     ),
 )
 

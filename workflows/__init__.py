@@ -17,6 +17,11 @@ Beside ``jobs`` (the sync), never importing it nor the application. Its parts:
   the sync jobs hand facts over;
 - :mod:`workflows.roles` — the role table; :mod:`workflows.inbox` — the bell's counter and
   pruning;
+- company users and invites: :mod:`workflows.members` (the owner rule, decided without I/O),
+  :mod:`workflows.member_watch` (changes the site made, reverted when they break the rule),
+  :mod:`workflows.invites` (the invite state machine), :mod:`workflows.invitations` (tokens,
+  mails, expiry, the operator's actions), :mod:`workflows.accept` (accepting, exactly once);
+  the periodic steps in :mod:`workflows.sweeps`;
 - :class:`WorkflowService` — all of it as the daemon's long-running service.
 
 The state lives behind :class:`WorkflowStore` and :class:`ApprovalStore` (rules in their
@@ -77,17 +82,27 @@ from ._errors import (
     Unavailable,
     WorkflowError,
 )
+from ._invite_rows import InviteRows
+from ._member_rows import MemberRows
 from ._moves import MoveReport, apply_moves
+from ._people_ports import Claim, Claimed, InviteStore, MemberCursor, MemberStore, Report
 from ._ports import Clock, Delivery, Fact, OutboxStats, Outcome, WatchState, WorkflowStore
-from .approval import Act, Actor, ApprovalConfig, Change, approvers, classify, decide
+from .accept import Acceptance, Accepted, Busy, NewUser, PasswordRefused, UserExists
+from .approval import Act, Actor, ApprovalConfig, approvers, classify
 from .documents import Download, authorize_download
 from .facts import CREDIT_BLOCKED, DOCUMENT_READY, KINDS, FactSource
 from .inbox import prune_read, unread
+from .invitations import Invitations, accept_link, clean_email, invite_key
+from .invites import Invite, Revoked, acceptance, token_hash, transition
+from .member_watch import MEMBERS_WATCH, MemberPoll, MemberWatch, MemberWatchConfig
+from .members import Change, Membership, decide, owner_losses
 from .notifications import TYPES, Channel, Notification, NotificationType, Recipient, dedup_key
 from .reminders import ReminderReport, remind_pending
 from .service import ServiceConfig, Wakeups, WorkflowService
+from .sweeps import INVITE_EXPIRY, SWEEP_ORDER, Sweep
 from .watchers import (
     FACTS,
+    INVITES,
     ORDER_COMMENTS,
     ORDER_EVENTS,
     WAKES,
@@ -104,16 +119,22 @@ __all__ = [
     "ESCALATE",
     "FACTS",
     "GAP_GRACE",
+    "INVITES",
+    "INVITE_EXPIRY",
     "KINDS",
+    "MEMBERS_WATCH",
     "NOTIFICATIONS_BLOCK",
     "ORDER_COMMENTS",
     "ORDER_EVENTS",
     "REJECT",
     "REMIND",
     "SECTION",
+    "SWEEP_ORDER",
     "TYPES",
     "WAKES",
     "WATCH_ORDER",
+    "Acceptance",
+    "Accepted",
     "Act",
     "Actor",
     "AlreadyUsed",
@@ -124,8 +145,11 @@ __all__ = [
     "ApprovalStats",
     "ApprovalStore",
     "BasketLine",
+    "Busy",
     "Change",
     "Channel",
+    "Claim",
+    "Claimed",
     "Clock",
     "Company",
     "Deliverer",
@@ -140,13 +164,25 @@ __all__ = [
     "Fact",
     "FactSource",
     "HlSource",
+    "Invitations",
+    "Invite",
+    "InviteRows",
+    "InviteStore",
     "Item",
     "LinkInvalid",
     "Member",
+    "MemberCursor",
+    "MemberPoll",
+    "MemberRows",
+    "MemberStore",
+    "MemberWatch",
+    "MemberWatchConfig",
+    "Membership",
     "Move",
     "MoveKind",
     "MoveReport",
     "MoveState",
+    "NewUser",
     "NotAllowed",
     "NotFound",
     "Notification",
@@ -154,15 +190,20 @@ __all__ = [
     "Order",
     "OutboxStats",
     "Outcome",
+    "PasswordRefused",
     "Policy",
     "PolicyContext",
     "PollResult",
     "Recipient",
     "Refused",
     "ReminderReport",
+    "Report",
+    "Revoked",
     "ServiceConfig",
     "Source",
+    "Sweep",
     "Unavailable",
+    "UserExists",
     "Wakeups",
     "WatchConfig",
     "WatchState",
@@ -170,6 +211,8 @@ __all__ = [
     "WorkflowError",
     "WorkflowService",
     "WorkflowStore",
+    "accept_link",
+    "acceptance",
     "apply_moves",
     "approvers",
     "authorize_download",
@@ -177,15 +220,20 @@ __all__ = [
     "bell_row",
     "build_watchers",
     "classify",
+    "clean_email",
     "decide",
     "dedup_key",
+    "invite_key",
     "mail_params",
     "money_text",
+    "owner_losses",
     "plan_groups",
     "poll",
     "prune_read",
     "remind_pending",
     "settled",
+    "token_hash",
+    "transition",
     "unread",
     "verify_approval_link",
 ]

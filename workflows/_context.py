@@ -4,7 +4,7 @@ settings that shape notifications, and the moment of the poll."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,17 @@ class WatchConfig:
     - ``default_language``: for users whose own language the site does not have;
     - ``approval``: the approval workflow's statuses and rules (``[approval]``) — moves into or
       out of the approval statuses belong to it, not to the plain status notification;
-    - ``site_timezone``: dates shown in notifications.
+    - ``site_timezone``: dates shown in notifications;
+    - ``accept_url``: the invite accept page (``{web.public_url}/invites/accept``; ``""``:
+      invites wait until it is set), ``invite_ttl``: how long an invite link works.
     """
 
     cabinet_url: str = "/personal/b2b/"
     default_language: str = "ru"
     approval: ApprovalConfig = field(default_factory=ApprovalConfig)
     site_timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+    accept_url: str = ""
+    invite_ttl: timedelta = timedelta(hours=72)
 
     @property
     def approval_statuses(self) -> frozenset[str]:

@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ._approval_ports import ApprovalEffects, ApprovalStore
+from ._people_ports import InviteStore, MemberStore
 from .notifications import Channel, Notification
 
 Clock = Callable[[], datetime]
@@ -89,7 +90,11 @@ class WatchState:
     polled_at: datetime
 
 
-class WorkflowStore(ApprovalStore, Protocol):
+class WorkflowStore(ApprovalStore, InviteStore, MemberStore, Protocol):
+    """The outbox, the watchers' cursors and facts here; the approval moves, episodes and link
+    nonces in :mod:`workflows._approval_ports`; the company users' snapshot and the invite claims
+    in :mod:`workflows._people_ports` (rules in their docstrings)."""
+
     # outbox
     def enqueue(self, notifications: Sequence[Notification]) -> int:
         """Store new notifications (one delivery per channel, due now); known keys are

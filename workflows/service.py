@@ -5,17 +5,17 @@ outbox delivered as soon as something is due; old read notifications pruned.
 :meth:`prune`) — tests and the CLI call them — and :meth:`run`, the daemon's loop, which runs
 until its ``stop`` event is set:
 
-- one task per watcher: poll, then wait for the interval, a wake-up or the stop;
+- one task per watcher: poll, then wait for the interval, a wake-up or the stop; one per sweep
+  (:mod:`workflows.sweeps`: the members watcher, invite expiry, the approval reminders) the same
+  way, on its own interval;
+- after each poll of the status log, the approval workflow's due moves are made
+  (:func:`workflows.apply_moves`); when one was, the status log is polled again at once, so
+  b2bsync's own change is recognised before anyone else's;
 - the deliverer: deliver what is due, then wait until the next delivery falls due, a watcher
   produced something, or the interval passed;
 - the wake reader: every ``wake_check`` it takes the wake requests another process (a
   separate ``b2bsync serve``) left in the state store; pings that reach this process's own HTTP
   app set the in-process :class:`Wakeups` directly;
-- after each poll of the status log, the approval workflow's due moves are made
-  (:func:`workflows.apply_moves`); when one was, the status log is polled again at once, so
-  b2bsync's own change is recognised before anyone else's;
-- the reminder: once per ``remind_every``, pending orders past ``remind_after`` /
-  ``escalate_after`` remind their owners / go to their manager (:mod:`workflows.reminders`);
 - the pruner: once per ``prune_every``.
 
 A failed poll or delivery is logged as one line and tried again on the next round; the loop
@@ -41,7 +41,9 @@ from ._errors import WorkflowError
 from ._moves import MoveReport, apply_moves
 from ._ports import Clock, WorkflowStore
 from .inbox import prune_read
+from .member_watch import MemberWatchConfig
 from .reminders import ReminderReport, remind_pending
+from .sweeps import Sweep, build_sweeps
 from .watchers import FACTS, ORDER_EVENTS, WATCH_ORDER, build_watchers
 
 log = structlog.get_logger("workflows")
@@ -54,9 +56,11 @@ class ServiceConfig:
     prune_read_after: timedelta = timedelta(days=90)
     keep_delivered: timedelta = timedelta(days=30)
     prune_every: timedelta = timedelta(hours=24)
-    remind_every: timedelta = timedelta(minutes=5)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
+    members: MemberWatchConfig = field(default_factory=MemberWatchConfig)
+    invite_expiry_every: timedelta = timedelta(minutes=1)
+    remind_every: timedelta = timedelta(minutes=5)
 
 
 class Wakeups:
@@ -97,6 +101,7 @@ class WorkflowService:
         *,
         wakeups: Wakeups | None = None,
         watchers: list[Watcher] | None = None,
+        sweeps: list[Sweep] | None = None,
     ) -> None:
         self.bitrix = bitrix
         self.store = store
@@ -104,6 +109,17 @@ class WorkflowService:
         self.config = config or ServiceConfig()
         self.wakeups = wakeups or Wakeups()
         self.watchers = watchers if watchers is not None else build_watchers(bitrix, store)
+        self.sweeps = (
+            sweeps
+            if sweeps is not None
+            else build_sweeps(
+                bitrix,
+                store,
+                self.config.members,
+                expire_every=self.config.invite_expiry_every,
+                remind_every=self.config.remind_every,
+            )
+        )
         self.deliverer = Deliverer(bitrix, store, clock, self.config.delivery)
         self._languages: set[str] = set()
         self._enums: dict[tuple[str, str], dict[int, str]] = {}
@@ -131,7 +147,8 @@ class WorkflowService:
 
     # single steps
     async def poll(self, name: str | None = None) -> list[PollResult]:
-        """Poll one watcher, or all of them in order (the status log's moves made after it)."""
+        """Poll one watcher, or all of them in order (the status log's moves made after it;
+        then the sweeps)."""
         await self.start()
         out = []
         for watcher in self.watchers:
@@ -139,7 +156,18 @@ class WorkflowService:
                 out.append(await poll(watcher, self.store, self.context, self.clock))
                 if watcher.name == ORDER_EVENTS:
                     await self.moves()
+        for sweep in self.sweeps:
+            if name is None or sweep.name == name:
+                await sweep.step(self.context())
         return out
+
+    async def sweep(self, name: str) -> object:
+        """Run one sweep now; what it reports."""
+        await self.start()
+        for sweep in self.sweeps:
+            if sweep.name == name:
+                return await sweep.step(self.context())
+        raise ValueError(f"no sweep {name!r}")
 
     async def moves(self) -> MoveReport:
         """Make the approval workflow's due moves."""
@@ -147,7 +175,7 @@ class WorkflowService:
         return await apply_moves(self.bitrix, self.store, self.clock, self.config.watch.approval)
 
     async def remind(self) -> ReminderReport:
-        """Remind the owners of, and escalate, orders pending too long."""
+        """Remind the owners of, and escalate, orders pending too long (the sweep's step)."""
         await self.start()
         return await remind_pending(self.context(), self.store)
 
@@ -173,10 +201,13 @@ class WorkflowService:
             for watcher in self.watchers
         ]
         tasks += [
+            asyncio.create_task(self._sweep(sweep, stop), name=f"sweep-{sweep.name}")
+            for sweep in self.sweeps
+        ]
+        tasks += [
             asyncio.create_task(self._deliver_loop(stop), name="outbox"),
             asyncio.create_task(self._wake_reader(stop), name="wakes"),
             asyncio.create_task(self._prune_loop(stop), name="prune"),
-            asyncio.create_task(self._remind_loop(stop), name="remind"),
         ]
         log.info("workflows.started", watchers=[w.name for w in self.watchers])
         try:
@@ -201,7 +232,6 @@ class WorkflowService:
         while not stop.is_set():
             wake.clear()
             results: list[PollResult] = []
-
             moved: list[MoveReport] = []
 
             async def step(
@@ -221,6 +251,20 @@ class WorkflowService:
                 continue  # read b2bsync's own changes back now
             await _wait([wake, stop], interval)
 
+    async def _sweep(self, sweep: Sweep, stop: asyncio.Event) -> None:
+        wake = self.wakeups.event(sweep.name)
+        interval = (sweep.every or self.config.poll_every).total_seconds()
+        while not stop.is_set():
+            wake.clear()
+
+            async def step(sweep: Sweep = sweep) -> None:
+                await self.start()
+                await sweep.step(self.context())
+
+            if await self._guarded(f"sweep.{sweep.name}", step):
+                self.wakeups.delivery.set()  # a sweep may have put notifications in the outbox
+            await _wait([wake, stop], interval)
+
     async def _deliver_loop(self, stop: asyncio.Event) -> None:
         nudge = self.wakeups.delivery
         interval = self.config.poll_every.total_seconds()
@@ -238,19 +282,6 @@ class WorkflowService:
         while not stop.is_set():
             for name in self.store.take_wakes():
                 self.wakeups.wake(name)
-            await _wait([stop], interval)
-
-    async def _remind_loop(self, stop: asyncio.Event) -> None:
-        interval = self.config.remind_every.total_seconds()
-        while not stop.is_set():
-            reports: list[ReminderReport] = []
-
-            async def step(reports: list[ReminderReport] = reports) -> None:
-                reports.append(await self.remind())
-
-            await self._guarded("approval.remind", step)
-            if any(r.notifications for r in reports):
-                self.wakeups.delivery.set()
             await _wait([stop], interval)
 
     async def _prune_loop(self, stop: asyncio.Event) -> None:

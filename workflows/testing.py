@@ -6,7 +6,8 @@
   move per causing row, episodes marked once, a link's nonce claimed once), refuses naive
   datetimes as the SQL columns would, and counts calls in ``calls`` so a test can say, for
   instance, that a poll moved no cursor. ``add_fact`` / ``record_facts`` play the sync jobs
-  writing the journal.
+  writing the journal. The members snapshot, reports and invite claims are
+  :class:`~workflows._people_memory.PeopleMemory`'s.
 - :func:`add_members` — company memberships on a (fake) site, as the cabinet writes them.
 """
 
@@ -32,6 +33,7 @@ from ._approval_ports import (
     MoveState,
 )
 from ._directory import MEMBERS, Directory
+from ._people_memory import PeopleMemory
 from ._ports import Delivery, Fact, OutboxStats, Outcome, WatchState
 from .notifications import Notification
 
@@ -53,8 +55,9 @@ class _Slot:
     delivered_at: datetime | None = None
 
 
-class MemoryWorkflowStore:
+class MemoryWorkflowStore(PeopleMemory):
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.notifications: dict[int, Notification] = {}
         self.by_key: dict[str, int] = {}
@@ -152,6 +155,20 @@ class MemoryWorkflowStore:
                 continue
             slot.parked_at, slot.attempts, slot.due_at = None, 0, now
             count += 1
+        return count
+
+    def has_notification(self, key: str) -> bool:
+        return key in self.by_key
+
+    def forget_links(self, type_name: str, field: str, since: datetime) -> int:
+        count = 0
+        for number, note in list(self.notifications.items()):
+            slots = [s for s in self.slots.values() if s.notification_id == number]
+            done = all(s.delivered_at is not None for s in slots)
+            recent = note.created_at is not None and note.created_at >= since
+            if note.type == type_name and done and recent and note.fields.get(field):
+                self.notifications[number] = replace(note, fields={**note.fields, field: ""})
+                count += 1
         return count
 
     def outbox_stats(self) -> OutboxStats:

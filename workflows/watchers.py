@@ -12,12 +12,14 @@ watcher               reads                           notifies
                                                       ``…_STATUS_CHANGED`` (and the approval
                                                       workflow's moves, :mod:`workflows.orders`)
 ``order_comments``    ``order_comments``              ``B2B_ORDER_COMMENT``
+``invites``           ``b2b_invites``                 ``B2B_COMPANY_INVITE`` (issues the token)
 ``facts``             the sync jobs' facts journal    ``B2B_DOCUMENT_READY``, ``B2B_CREDIT_BLOCKED``
 ====================  ==============================  ==========================================
 
 The bridge pings ``POST /events`` with the table name of the block that got a row
 (:data:`WAKES`); a ping only wakes the watcher, which reads the rows back from the site like
-any poll. The next workflows add their blocks here and their policies in their own modules.
+any poll. Each workflow adds its blocks here and its policies in its own module; work no new row
+announces runs as a sweep (:mod:`workflows.sweeps`).
 """
 
 from __future__ import annotations
@@ -33,18 +35,20 @@ from ._cursor import Item, Watcher
 from ._ports import WorkflowStore
 from .comments import order_comment
 from .facts import FactSource, facts_policy
+from .invitations import Invitations
 from .orders import status_log
 
 ORDER_EVENTS = "order_events"
 ORDER_COMMENTS = "order_comments"
+INVITES = "invites"
 FACTS = "facts"
 
 #: The order the daemon polls them in (and the order of ``b2bsync status`` lines).
-WATCH_ORDER: tuple[str, ...] = (ORDER_EVENTS, ORDER_COMMENTS, FACTS)
+WATCH_ORDER: tuple[str, ...] = (ORDER_EVENTS, ORDER_COMMENTS, INVITES, FACTS)
 
 #: Table name in a ping → the watcher it wakes.
 WAKES: Mapping[str, str] = MappingProxyType(
-    {"b2b_order_events": ORDER_EVENTS, "order_comments": ORDER_COMMENTS}
+    {"b2b_order_events": ORDER_EVENTS, "order_comments": ORDER_COMMENTS, "b2b_invites": INVITES}
 )
 
 
@@ -124,6 +128,24 @@ def build_watchers(bitrix: BitrixClient, store: WorkflowStore) -> list[Watcher]:
             ),
             order_comment,
         ),
+        INVITES: Watcher(
+            INVITES,
+            HlSource(
+                bitrix,
+                "B2bInvites",
+                [
+                    "UF_COMPANY_ID",
+                    "UF_EMAIL",
+                    "UF_ROLE",
+                    "UF_STATUS",
+                    "UF_TOKEN_HASH",
+                    "UF_INVITED_BY",
+                    "UF_EXPIRES_AT",
+                    "UF_CREATED_AT",
+                ],
+            ),
+            Invitations(bitrix, store).policy,
+        ),
         # b2bsync's own journal: its ids commit in order, a gap is never a row still coming
         FACTS: Watcher(
             FACTS, FactSource(store), facts_policy, from_start=True, gap_grace=timedelta(0)
@@ -134,6 +156,7 @@ def build_watchers(bitrix: BitrixClient, store: WorkflowStore) -> list[Watcher]:
 
 __all__ = [
     "FACTS",
+    "INVITES",
     "ORDER_COMMENTS",
     "ORDER_EVENTS",
     "WAKES",

@@ -9,7 +9,9 @@ from functools import cache
 def register_commands() -> None:
     from . import (  # noqa: F401  (each module registers its commands)
         _bridge,
+        _company,
         _doctor,
+        _invite,
         _onec,
         _orders,
         _outbox,

@@ -1,5 +1,6 @@
 """`b2bsync status [--json]`: per job the last run, lag and quarantine; companies with stale
-credit; the approval workflow (status changes reverted, moves waiting or failed).
+credit; the approval workflow (status changes reverted, moves waiting or failed); what the
+workflows enforced lately (a membership change reverted to keep a company's owner).
 
 Exit 0 when every job's newest run is ok, stopped, running or absent; 1 when the newest run of
 any job failed or was interrupted (killed before it finished), so a monitor can alert on it.
@@ -120,3 +121,7 @@ def print_approval(report: StatusReport, zone: tzinfo) -> None:
         typer.echo(
             f"  failed: {move.kind} of order {move.order_id} → {move.to_status}: {move.last_error}"
         )
+    if report.reports:
+        typer.echo(f"workflows: {len(report.reports)} report(s) in the last 7 days:")
+        for item in report.reports:
+            typer.echo(f"  {when(item.created_at, zone)}  {item.kind}: {item.message}")

@@ -6,6 +6,7 @@ Sources, highest priority first: explicit arguments, environment (``B2BSYNC_…`
 
 from ._approval import ApprovalSettings
 from ._bitrix import BitrixSettings, RateLimitProfile
+from ._invites import InviteSettings
 from ._load import load_settings
 from ._log import LogSettings
 from ._onec import OneCSettings
@@ -18,6 +19,7 @@ from ._workflows import OutboxSettings, WatchSettings
 __all__ = [
     "ApprovalSettings",
     "BitrixSettings",
+    "InviteSettings",
     "LogSettings",
     "OneCSettings",
     "OutboxSettings",

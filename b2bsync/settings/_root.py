@@ -3,6 +3,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ._approval import ApprovalSettings
 from ._bitrix import BitrixSettings
+from ._invites import InviteSettings
 from ._log import LogSettings
 from ._onec import OneCSettings
 from ._state import StateSettings
@@ -31,3 +32,4 @@ class Settings(BaseSettings):
     watch: WatchSettings = Field(default_factory=WatchSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
+    invites: InviteSettings = Field(default_factory=InviteSettings)

@@ -284,3 +284,55 @@ approval_links = Table(
     Column("used_at", UTCDateTime(), nullable=False),
     comment="One-click approval links used (a nonce once: a link works once).",
 )
+
+# -- company users and invites (migration 0004): the members watcher's snapshot and cursor, what
+# the watchers reported, and the claims that make an invite's acceptance happen once.
+
+member_snapshot = Table(
+    "member_snapshot",
+    metadata,
+    Column("company_id", BigInteger(), primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger(), primary_key=True, autoincrement=False),
+    Column("row_id", BigInteger(), nullable=False),
+    Column("role", String(FEED), nullable=False),
+    Column("active", Boolean(), nullable=False),
+    Column("order_limit", String(40), nullable=True),  # decimal text
+    Column("updated_at", UTCDateTime(), nullable=True),
+    comment="b2b_company_users as the members watcher last saw it (to diff the site's changes).",
+)
+
+member_watch = Table(
+    "member_watch",
+    metadata,
+    Column("name", String(JOB), primary_key=True),
+    Column("since", UTCDateTime(), nullable=True),
+    Column("full_at", UTCDateTime(), nullable=True),
+    Column("polled_at", UTCDateTime(), nullable=False),
+    comment="The members watcher's cursor: newest UF_UPDATED_AT seen, last full scan.",
+)
+
+workflow_reports = Table(
+    "workflow_reports",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("kind", String(FEED), nullable=False),
+    Column("subject", String(KEY), nullable=False),
+    Column("message", Text(), nullable=False),
+    Column("data", JSON(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("kind", "subject"),
+    Index(None, "created_at"),
+    comment="What the watchers enforced or found wrong (a reverted change), for `status`.",
+)
+
+invite_claims = Table(
+    "invite_claims",
+    metadata,
+    Column("invite_id", BigInteger(), primary_key=True, autoincrement=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("holder", String(JOB), nullable=False),
+    Column("claimed_at", UTCDateTime(), nullable=False),
+    Column("user_id", BigInteger(), nullable=True),
+    Column("completed_at", UTCDateTime(), nullable=True),
+    comment="Who is accepting an invite; one claim per invite makes acceptance happen once.",
+)

@@ -1,5 +1,6 @@
 """What `b2bsync status` reports: per job its last run and lag, stale credit, quarantine sizes,
-and the approval workflow (changes reverted, moves waiting or failed, orders pending)."""
+and the approval workflow (changes reverted, moves waiting or failed, orders pending), and what
+the workflows' watchers enforced lately (a reverted membership change)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jobs import FEEDS, CreditSeen
-from workflows import ApprovalStats, Move
+from workflows import ApprovalStats, Move, Report
 
 from ._records import Lease, RunRecord
 from ._store import Store
 from ._workflow_store import SqlWorkflowStore
 
 TROUBLE = ("failed", "interrupted")
+#: How far back `status` lists the watchers' reports, and how many at most.
+REPORTS_SINCE = timedelta(days=7)
+REPORTS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class StatusReport:
     orders_indexed: int
     store: str = ""
     approval: ApprovalStats = field(default_factory=ApprovalStats)
+    reports: list[Report] = field(default_factory=list)
 
     @property
     def failing(self) -> list[JobStatus]:
@@ -99,6 +104,7 @@ class StatusReport:
                 "pending_orders": self.approval.pending_orders,
                 "links_used": self.approval.links_used,
             },
+            "workflow_reports": [report.to_json() for report in self.reports],
         }
 
 
@@ -162,4 +168,5 @@ def status_report(store: Store, stale_after: timedelta) -> StatusReport:
         orders_indexed=store.indexed_orders(),
         store=store.url,
         approval=SqlWorkflowStore(store).approval_stats(),
+        reports=SqlWorkflowStore(store).reports(now - REPORTS_SINCE, REPORTS_SHOWN),
     )

@@ -3,7 +3,8 @@ facts journal, the approval workflow's state) and :class:`jobs.FactSink`, over t
 database as the sync's state.
 
 It shares the :class:`Store`'s engine and transactions; the tables and their rules live in
-:mod:`._outbox`, :mod:`._watch` and :mod:`._approvals`. This is the boundary where a store
+:mod:`._outbox`, :mod:`._watch`, :mod:`._approvals`, :mod:`._members` (the company users'
+snapshot, reports) and :mod:`._invites` (invite claims). This is the boundary where a store
 failure (a busy SQLite file, a restarting PostgreSQL, a lost lease on a fenced view) becomes
 the workflows' own :class:`workflows.Unavailable`, so a watcher logs it and tries again at its
 next poll instead of dying. ``record_facts`` is the sync jobs' port and keeps the store's
@@ -20,6 +21,8 @@ from workflows import Unavailable
 
 from ._approvals import ApprovalTables
 from ._errors import StoreError
+from ._invites import InviteTables
+from ._members import MemberTables
 from ._outbox import OutboxTables
 from ._store import Store
 from ._watch import WatchTables
@@ -40,7 +43,7 @@ def _translated(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _translating(cls: _C) -> _C:
-    for base in (OutboxTables, WatchTables, ApprovalTables):
+    for base in (OutboxTables, WatchTables, ApprovalTables, MemberTables, InviteTables):
         for name, member in vars(base).items():
             if callable(member) and not name.startswith("_") and name not in _UNTRANSLATED:
                 setattr(cls, name, _translated(member))
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
 
 
 @_translating
-class SqlWorkflowStore(OutboxTables, WatchTables, ApprovalTables):
+class SqlWorkflowStore(OutboxTables, WatchTables, ApprovalTables, MemberTables, InviteTables):
     def __init__(self, store: Store) -> None:
         self.store = store
 

@@ -2,14 +2,26 @@
 
 ``create_app(config, deps)`` gives the ASGI app: signed document downloads streamed from 1C
 (``/documents/download``), the one-click approve / reject links of approval mails
-(``/approvals``), the bridge's wake-up pings (``/events``), ``/healthz`` and ``/metrics``.
-:func:`serve` runs it on a socket until a stop event is set; it listens on 127.0.0.1 unless
-told otherwise, and the store's nginx puts it under the store's own domain.
+(``/approvals``), the invite accept page (``/invites/…``), the bridge's wake-up pings
+(``/events``), ``/healthz`` and ``/metrics``. :func:`serve` runs it on a socket until a stop
+event is set; it listens on 127.0.0.1 unless told otherwise, and the store's nginx puts it under
+the store's own domain.
 """
 
 from ._app import ROUTES, create_app
-from ._config import WebConfig, WebDeps
+from ._config import InvitePages, WebConfig, WebDeps
 from ._documents import content_disposition
+from ._handoff import (
+    login_url,
+    sign_login,
+    sign_whoami,
+    verify_login,
+    verify_whoami,
+    verify_whoami_request,
+    whoami_answer_url,
+    whoami_request_url,
+)
+from ._ratelimit import Buckets, Rate
 from ._server import bind, serve
 from ._signing import (
     MIN_SECRET,
@@ -26,6 +38,9 @@ __all__ = [
     "MIN_SECRET",
     "ROUTES",
     "AppState",
+    "Buckets",
+    "InvitePages",
+    "Rate",
     "WebConfig",
     "WebDeps",
     "bind",
@@ -33,9 +48,17 @@ __all__ = [
     "create_app",
     "event_signature",
     "link_url",
+    "login_url",
     "probe_signature",
     "serve",
     "sign_link",
+    "sign_login",
+    "sign_whoami",
     "verify_event",
     "verify_link",
+    "verify_login",
+    "verify_whoami",
+    "verify_whoami_request",
+    "whoami_answer_url",
+    "whoami_request_url",
 ]

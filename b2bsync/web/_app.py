@@ -21,9 +21,11 @@ from starlette.routing import Route
 
 from ._approvals import approvals
 from ._config import WebConfig, WebDeps
+from ._csrf import CsrfProtect
 from ._documents import download
 from ._events import events
 from ._health import healthz, metrics
+from ._invites import accept_page, accept_post, hello, login
 from ._middleware import Guard, RequestLog, SecurityHeaders
 from ._pages import message_page
 from ._state import AppState, ReplayCache
@@ -32,6 +34,10 @@ ROUTES = [
     Route("/documents/download", download, methods=["GET", "HEAD"], name="download"),
     Route("/approvals", approvals, methods=["GET", "POST"], name="approvals"),
     Route("/events", events, methods=["POST"], name="events"),
+    Route("/invites/accept", accept_page, methods=["GET"], name="invite"),
+    Route("/invites/accept", accept_post, methods=["POST"], name="invite_accept"),
+    Route("/invites/login", login, methods=["GET"], name="invite_login"),
+    Route("/invites/hello", hello, methods=["GET"], name="invite_hello"),
     Route("/healthz", healthz, methods=["GET"], name="healthz"),
     Route("/metrics", metrics, methods=["GET"], name="metrics"),
 ]
@@ -53,8 +59,21 @@ def create_app(config: WebConfig, deps: WebDeps) -> Starlette:
 
     return Starlette(
         routes=ROUTES,
-        # outermost first; see _middleware for why each sits where it does
-        middleware=[Middleware(RequestLog), Middleware(Guard), Middleware(SecurityHeaders)],
+        # outermost first; see _middleware for why each sits where it does; CSRF innermost,
+        # so its refusals are logged and get the security headers like any page
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(Guard),
+            Middleware(SecurityHeaders),
+            Middleware(
+                CsrfProtect,
+                secret=config.secret,
+                prefixes=("/invites/", "/approvals"),
+                cookie_path=config.invites.root_path,
+                secure=config.invites.secure,
+                language=config.language,
+            ),
+        ],
         exception_handlers={HTTPException: http_error},
         lifespan=lifespan,
     )

@@ -5,9 +5,9 @@ link and shows the order (company, number, amount, who placed it, the basket) an
 button will do: approving sends the order on to the next status; rejecting cancels it and asks
 for the reason the buyer will read.
 
-**POST acts**, from that page's form only (CSRF: :mod:`._csrf`, the token bound to the link's
-nonce), after checking everything again, in this order; each failure is a short page and
-changes nothing:
+**POST acts**, from that page's form only (CSRF: :class:`._csrf.CsrfProtect` guards
+``/approvals`` as it does the invite pages), after checking everything again, in this order;
+each failure is a short page and changes nothing:
 
 1. the link verifies (:func:`workflows.verify_approval_link`: signature 403 ``link_invalid``,
    expiry 403 ``link_expired``) and was not used (410 ``link_used``);
@@ -47,7 +47,6 @@ from workflows import (
     Act,
     ApprovalConfig,
     ApprovalLink,
-    Change,
     Company,
     Directory,
     Expired,
@@ -55,12 +54,11 @@ from workflows import (
     Order,
     WorkflowError,
     classify,
-    decide,
     money_text,
     verify_approval_link,
 )
+from workflows.approval import Change, decide  # the package's root names members' rule
 
-from . import _csrf
 from ._pages import language, message_page, render
 from ._state import AppState, app_state
 
@@ -307,7 +305,7 @@ async def _form(
     except BitrixError as exc:
         log.warning("http.approval.unavailable", error=" ".join(str(exc).split()))
         return _page(request, state, 503, "unavailable")
-    cookie = _csrf.cookie_of(request) or _csrf.new_cookie()
+    csrftoken = request.scope.get("csrftoken")
     action = checked.link.action
     context: dict[str, Any] = {
         "lang": lang,
@@ -333,14 +331,12 @@ async def _form(
         ],
         "more": len(basket) > BASKET_LINES,
         "fields": {name: fields.get(name) or "" for name in LINK_FIELDS},
-        "csrf": _csrf.token(state.config.secret, cookie, checked.link.nonce),
+        "csrftoken": csrftoken() if callable(csrftoken) else "",
         "reason": reason,
         "error": error,
         "max_reason": MAX_REASON,
     }
-    response = render(request, "approval.html", context, status=status)
-    _csrf.set_cookie(response, cookie, secure=state.config.secure_cookies)
-    return response
+    return render(request, "approval.html", context, status=status)
 
 
 async def approvals(request: Request) -> Response:
@@ -374,10 +370,6 @@ async def _decide(
     if form is None:
         return _page(request, state, 413, "bad_form")
     fields: dict[str, str | None] = {name: form.get(name) for name in LINK_FIELDS}
-    nonce = fields.get("n") or ""
-    if not _csrf.valid(state.config.secret, _csrf.cookie_of(request), nonce, form.get("csrf")):
-        log.warning("http.approval.refused", reason="csrf")
-        return _page(request, state, 403, "csrf")
     try:
         checked = await _check(state, approval, fields, lang)
     except _Refusal as refusal:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bitrix_client import BitrixClient
@@ -18,11 +19,53 @@ from onec_client import OneCSource
 from workflows import ApprovalConfig
 
 from ..store import SqlWorkflowStore, Store
+from ._ratelimit import Rate
 from ._signing import EVENT_WINDOW, MIN_SECRET
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class InvitePages:
+    """The accept page's settings (``[invites]`` and ``[web]``, mapped in ``_wiring``):
+
+    - ``public_url``: serve as browsers reach it (``https://shop/b2bsync``; ``""``: the request's
+      own base URL) — the who-am-I answer comes back to it, cookies are scoped to its path;
+    - ``store_url``: the store as browsers reach it; ``handoff_path`` / ``whoami_path``: the
+      module's pages there (``""`` store URL: no hand-off, the page says to log in);
+    - ``cabinet_path``: where the hand-off lands (a path on the store);
+    - ``user_groups``: site groups of a user made by the page; ``claim_stale``: after how long
+      an acceptance left unfinished may be completed by another submit;
+    - ``per_ip`` / ``per_token``: the request budgets (token buckets).
+    """
+
+    public_url: str = ""
+    store_url: str = ""
+    handoff_path: str = "/bitrix/tools/b2bsync/handoff.php"
+    whoami_path: str = "/bitrix/tools/b2bsync/whoami.php"
+    cabinet_path: str = "/personal/b2b/"
+    user_groups: tuple[int, ...] = ()
+    claim_stale: timedelta = timedelta(minutes=2)
+    per_ip: Rate = field(default_factory=lambda: Rate(30, 30.0))
+    per_token: Rate = field(default_factory=lambda: Rate(10, 6.0))
+
+    @property
+    def secure(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def cookie_path(self) -> str:
+        """Where the invite pages' cookies apply: ``/invites`` under serve's public path."""
+        return f"{self.root_path.rstrip('/')}/invites"
+
+    @property
+    def root_path(self) -> str:
+        """Serve's public path (``/b2bsync/``; ``/`` without a public URL): the CSRF cookie's
+        scope, which covers every form of the app (invites, one-click approvals)."""
+        base = urlsplit(self.public_url).path.rstrip("/") if self.public_url else ""
+        return f"{base}/"
 
 
 @dataclass(frozen=True)
@@ -35,9 +78,8 @@ class WebConfig:
     - ``language``: of the pages when the browser states no preference;
     - ``approval``: the approval workflow's statuses and rules, for the one-click links
       (``None``: ``/approvals`` answers that approval by link is not enabled);
-    - ``secure_cookies``: set the form cookies ``Secure`` (the store reaches ``serve`` over
-      HTTPS);
     - ``timezone``: dates shown on pages.
+    - ``invites``: the invite accept page (:class:`InvitePages`).
     """
 
     secret: str
@@ -46,8 +88,8 @@ class WebConfig:
     health_cache: float = 10.0
     language: str = "ru"
     approval: ApprovalConfig | None = None
-    secure_cookies: bool = False
     timezone: tzinfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+    invites: InvitePages = field(default_factory=InvitePages)
 
     def __post_init__(self) -> None:
         if len(self.secret) < MIN_SECRET:
@@ -77,4 +119,4 @@ class WebDeps:
     clock: Callable[[], datetime] = field(default=_utc_now)
 
 
-__all__ = ["OpenBitrix", "OpenOneC", "WebConfig", "WebDeps"]
+__all__ = ["InvitePages", "OpenBitrix", "OpenOneC", "WebConfig", "WebDeps"]

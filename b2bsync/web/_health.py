@@ -111,6 +111,14 @@ class _Collector:
         for outcome, count in sorted(state.counters.pings.items()):
             pings.add_metric([outcome], count)
         yield pings
+        invites = counter(
+            "b2bsync_invite_pages",
+            "Invite accept page answers by outcome (form shown, accepted, refused and why)",
+            labels=["outcome"],
+        )
+        for outcome, count in sorted(state.counters.invites.items()):
+            invites.add_metric([outcome], count)
+        yield invites
         yield from self._stored()
 
     def _stored(self) -> Iterator[Metric]:

@@ -13,6 +13,7 @@ from bitrix_client import BitrixClient
 from onec_client import OneCSource
 
 from ._config import WebConfig, WebDeps
+from ._ratelimit import Buckets
 
 
 class ReplayCache:
@@ -44,6 +45,7 @@ class Counters:
     downloads: Counter[str] = field(default_factory=Counter)
     download_bytes: int = 0
     pings: Counter[str] = field(default_factory=Counter)
+    invites: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -57,6 +59,8 @@ class AppState:
     health: dict[str, Any] = field(default_factory=dict)
     #: enumeration item IDs → XML_IDs, shared by every request's directory (they never change)
     enums: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
+    #: the invite pages' request budgets (per address, per invite link)
+    buckets: Buckets = field(default_factory=Buckets)
 
 
 def app_state(request: Request) -> AppState:

@@ -27,6 +27,7 @@ import httpx
 from ._api import FakeRestError, MethodRegistry
 from ._auth import TokenError, authenticate, token_answer
 from ._batch import run_batch
+from ._bridge_pages import answer as answer_page
 from ._bridge_pings import Pinger
 from ._core_methods import CORE_METHODS
 from ._decode import decode_request
@@ -66,6 +67,7 @@ class _Response:
     status: int
     body: bytes
     content_type: bytes | None = JSON_TYPE
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 @dataclass
@@ -131,7 +133,7 @@ class FakeBitrixApp:
                 return
             response = answered
         else:
-            response = _Response(404, b"Not Found", b"text/plain; charset=utf-8")
+            response = self._page(scope, body)
         self.stats.statuses[response.status] += 1
         await _send(send, response)
 
@@ -155,6 +157,24 @@ class FakeBitrixApp:
             await self._break_connection(fault, scope, receive)
             return None
         return response
+
+    def _page(self, scope: Scope, body: bytes) -> _Response:
+        """The module's invite pages and the store's pages (:mod:`._bridge_pages`)."""
+        page = None
+        if self.site.bridge_installed:
+            page = answer_page(
+                self.site,
+                scope["method"],
+                scope["path"],
+                scope.get("query_string", b"").decode("latin-1"),
+                _headers(scope),
+                body,
+            )
+        if page is None:
+            return _Response(404, b"Not Found", b"text/plain; charset=utf-8")
+        headers = tuple((k.encode("latin-1"), v.encode("latin-1")) for k, v in page.headers)
+        kind = b"text/html; charset=utf-8" if page.body else None
+        return _Response(page.status, page.body.encode(), kind, headers)
 
     def _observe(self, route: _Route | None, params: PhpArray, moment: str) -> None:
         if route is not None:
@@ -396,6 +416,7 @@ async def _send(send: Send, response: _Response) -> None:
     headers = [(b"content-length", str(len(response.body)).encode())]
     if response.content_type is not None:
         headers.append((b"content-type", response.content_type))
+    headers.extend(response.headers)
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 

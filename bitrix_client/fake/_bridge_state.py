@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ._bridge_pages import PageState
 from ._paging import IdTable
 
 #: Tables a fresh Bitrix database already has (``TABLE_NAME`` must not reuse one).
@@ -285,6 +286,8 @@ class BridgeState:
     #: module keeps it as the user option ``b2bsync.bridge``/``company``): the order guard's
     #: current company while that membership is active.
     current_companies: dict[int, int] = field(default_factory=dict)
+    #: Sessions, logins and hand-off nonces of the module's invite pages (``_bridge_pages``).
+    pages: PageState = field(default_factory=PageState)
 
     def next_id(self, kind: str) -> int:
         value = self.counters.get(kind, 0) + 1

@@ -88,8 +88,11 @@ if ($request->isPost() && check_bitrix_sessid()) {
             $done = (new ModuleSetup(new InstallSteps(), $account))->install();
             // the cabinet's components, indexes and handlers come with the new files too
             require_once __DIR__ . '/install/index.php';
-            (new b2bsync_bridge())->InstallCabinet();
+            $installer = new b2bsync_bridge();
+            $installer->InstallCabinet();
+            $installer->InstallInvites();
             $done[] = 'cabinet';
+            $done[] = 'invites';
             $messages[] = Loc::getMessage('B2BSYNC_BRIDGE_OPT_REINSTALLED', ['#STEPS#' => implode(', ', $done)]);
         }
     } catch (\Throwable $e) {

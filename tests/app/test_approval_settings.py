@@ -61,11 +61,11 @@ def test_the_workflows_and_the_web_app_get_the_same_approval_rules() -> None:
     assert service_config(settings).watch.approval == config
     web = web_config(settings)
     assert web.approval == config
-    assert web.secure_cookies is True
+    assert web.invites.secure is True  # the form cookies are Secure behind https
     # without a public address there are no one-click links, and cookies are not Secure
     plain = Settings(web={"secret": secret})
     assert approval_config(plain).links is None
-    assert web_config(plain).secure_cookies is False
+    assert web_config(plain).invites.secure is False
 
 
 def test_the_next_status_may_not_be_the_pending_one() -> None:

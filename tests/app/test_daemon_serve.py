@@ -56,7 +56,7 @@ async def test_run_serve_wakes_its_own_watchers(tmp_path: Path):
             run_daemon(settings, store, stop, clients=Clients(bitrix=cab.bitrix), serve_on=sock)
         )
         try:
-            await _eventually(lambda: len(tables.watch_states()) == 3)
+            await _eventually(lambda: len(tables.watch_states()) == 4)
             await cab.bitrix.sale.order_update(order, {"statusId": "F"})
             assert [(p.block, p.status) for p in site.bridge.pings] == [("b2b_order_events", 202)]
             bell = cab.bell

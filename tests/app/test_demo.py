@@ -16,6 +16,11 @@ def test_demo_runs_end_to_end_on_the_sandbox():
     assert "no overdue debt" in cabinet
     assert cabinet.count("found: order №") == 2
     assert "http://127.0.0.1:8480/documents/download?doc=" in cabinet
+    invite = text.split("5. An invite, accepted")[1]
+    assert "the accept page: 200; the form sent: 303" in invite
+    assert "the store's hand-off: 302 → /personal/b2b/, logged in as user #" in invite
+    assert "the link again: 410" in invite
+    assert ", buyer Нина Новикова" in invite
     assert text.rstrip().endswith("demo: OK")
 
 

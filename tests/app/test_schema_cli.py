@@ -55,7 +55,7 @@ def test_plan_lists_the_steps_and_exits_0(shop, capsys):
     assert lines[1] == "+ hlblock B2bCompanies (table b2b_companies)"
     assert "+ status PA (APPROVAL_PENDING), type O" in lines
     assert "+ order property B2B_COMPANY_ID for payer type 2 «Юридическое лицо»" in lines
-    assert lines[-1] == "142 step(s) to apply (1 REST requests to read the site)"
+    assert lines[-1] == "144 step(s) to apply (1 REST requests to read the site)"
     assert shop.site.bridge.blocks == {}  # plan writes nothing
 
 
@@ -63,7 +63,7 @@ def test_plan_json(shop, capsys):
     assert plan_command(settings(), as_json=True, transport=transport(shop)) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["in_sync"] is False
-    assert len(data["steps"]) == 142
+    assert len(data["steps"]) == 144
     assert data["drift"] == []
     assert data["requests"] == 1
     assert [s["kind"] for s in data["steps"][:2]] == ["declare_hlblocks", "add_hlblock"]
@@ -76,7 +76,7 @@ def test_apply_prints_what_was_done_and_the_request_count(shop, capsys):
     assert lines[0].endswith(" — 9 declared")
     assert lines[1].startswith("✓ + hlblock B2bCompanies (table b2b_companies) — ID ")
     assert (
-        lines[-1] == "142 step(s) done, 0 failed, 0 skipped; 5 REST requests (1 to read the site)"
+        lines[-1] == "144 step(s) done, 0 failed, 0 skipped; 5 REST requests (1 to read the site)"
     )
     assert len(shop.site.bridge.blocks) == 9
     # the cabinet's role table, as `b2bsync roles export` prints it
@@ -110,7 +110,7 @@ def test_apply_without_yes_on_a_pipe_refuses(shop, monkeypatch, capsys):
 
 def test_check_exit_codes(shop, capsys):
     assert check_command(settings(), transport=transport(shop)) == 1
-    assert out_lines(capsys)[-1] == "142 step(s) to apply"
+    assert out_lines(capsys)[-1] == "144 step(s) to apply"
     apply_command(settings(), yes=True, transport=transport(shop))
     capsys.readouterr()
     assert check_command(settings(), transport=transport(shop)) == 0
@@ -158,7 +158,7 @@ def test_the_commands_over_loopback(served, capsys):
     text = ["--format", "text"]
     assert main(["schema", "check"]) == 1
     assert main([*text, "schema", "apply", "--yes"]) == 0
-    assert "142 step(s) done" in capsys.readouterr().out
+    assert "144 step(s) done" in capsys.readouterr().out
     assert main(["schema", "check"]) == 0
     assert main([*text, "schema", "plan"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("✓ the site matches the schema")
@@ -187,7 +187,7 @@ async def test_doctor_schema_line(shop):
     assert line is not None
     assert line.startswith("✗ schema in sync: + declare hlblocks B2bCompanies, B2bCompanyUsers")
     assert "; + hlblock B2bCompanies (table b2b_companies); " in line
-    assert "… 139 more — run `b2bsync schema apply`" in line
+    assert "… 141 more — run `b2bsync schema apply`" in line
 
     await apply_command_async(shop)
     assert schema_line(await doctor_lines(shop)) == (

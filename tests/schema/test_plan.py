@@ -300,6 +300,7 @@ def test_index_conflicts_are_drift_and_an_equal_index_under_another_name_counts(
     indexes = (
         LiveIndex("ux_b2b_company_users_company_user", ("UF_USER_ID", "UF_COMPANY_ID"), True),
         LiveIndex("my_user_index", ("UF_USER_ID",), False),
+        LiveIndex("ix_b2b_company_users_updated", ("UF_UPDATED_AT",), False),
     )
     result = plan(DESIRED, with_block(live, replace(lb, indexes=indexes)))
     assert result.steps == ()

@@ -79,8 +79,14 @@ async def test_bad_pings(web: Web, change: str, status: int):
 
 
 async def test_a_block_it_does_not_watch_is_accepted_and_ignored(web: Web):
-    response = await web.client.post("/events", **web.ping("b2b_invites", 1))
+    response = await web.client.post("/events", **web.ping("b2b_documents", 1))
     assert (response.status_code, response.json()) == (202, {"woke": None})
+
+
+async def test_an_invite_row_wakes_the_invites_watcher(web: Web):
+    response = await web.client.post("/events", **web.ping("b2b_invites", 1))
+    assert (response.status_code, response.json()) == (202, {"woke": "invites"})
+    assert web.wakeups.event("invites").is_set()
 
 
 async def test_only_post(web: Web):
@@ -150,7 +156,7 @@ async def test_a_ping_makes_the_running_service_act_at_once(web: Web):
     stop = asyncio.Event()
     task = asyncio.create_task(service.run(stop))
     try:
-        await _until(lambda: len(web.tables.watch_states()) == 3)
+        await _until(lambda: len(web.tables.watch_states()) == 4)
         await cab.bitrix.sale.order_update(order_id, {"statusId": "F"})
         await _until(lambda: any(r["UF_USER_ID"] == buyer for r in cab.bell()))
     finally:

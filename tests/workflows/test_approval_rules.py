@@ -14,7 +14,6 @@ from workflows import (
     ApprovalConfig,
     ApprovalLink,
     ApprovalLinks,
-    Change,
     Expired,
     LinkInvalid,
     Member,
@@ -22,11 +21,10 @@ from workflows import (
     MoveKind,
     approvers,
     classify,
-    decide,
     verify_approval_link,
 )
 from workflows._moves import plan
-from workflows.approval import RULES, revert_reason
+from workflows.approval import RULES, Change, decide, revert_reason
 
 A, R, L = Change.approve, Change.reject, Change.leave
 

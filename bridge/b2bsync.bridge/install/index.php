@@ -7,6 +7,8 @@ use B2bsync\Bridge\Core\ModuleSetup;
 use B2bsync\Bridge\Core\ServiceAccount;
 use B2bsync\Bridge\InstallSteps;
 use B2bsync\Bridge\Log;
+use Bitrix\Main\Application;
+use Bitrix\Main\EventManager;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
 
@@ -133,15 +135,17 @@ class b2bsync_bridge extends CModule
         return true;
     }
 
-    /** The cabinet: components, the sale tables' indexes, the article index, the bell. */
+    /** The cabinet (components, the sale tables' indexes, the article index, the bell) and the invite pages. */
     public function InstallFiles()
     {
         $this->InstallCabinet();
+        $this->InstallInvites();
         return true;
     }
 
     public function UnInstallFiles()
     {
+        $this->UnInstallInvites();
         $this->UnInstallCabinet();
         return true;
     }
@@ -286,5 +290,55 @@ class b2bsync_bridge extends CModule
         $helper = Application::getConnection()->getSqlHelper();
         $found = Application::getConnection()->query('SHOW INDEX FROM ' . $helper->quote($table) . " WHERE Key_name = '" . $helper->forSql($name) . "'")->fetch();
         return (bool)$found;
+    }
+
+    // --- the invite pages (issue 11): the login hand-off and who-am-I for b2bsync's accept page
+
+    /** Where the pages are copied (under the document root); b2bsync's [invites] settings name them. */
+    private const INVITE_TOOLS = '/bitrix/tools/b2bsync';
+
+    /** The nonce table and the two pages; safe to run again (an upgrade copies the pages over). */
+    public function InstallInvites(): void
+    {
+        $this->InstallInviteNonceTable();
+        $this->InstallInviteTools();
+    }
+
+    public function UnInstallInvites(): void
+    {
+        $this->UnInstallInviteTools();
+        $this->UnInstallInviteNonceTable();
+    }
+
+    /** b2bsync_bridge_handoff_nonce (CREATE TABLE IF NOT EXISTS): the hand-off's used nonces. */
+    public function InstallInviteNonceTable(): void
+    {
+        global $DB;
+        if (!Application::getConnection()->isTableExists('b2bsync_bridge_handoff_nonce')) {
+            $errors = $DB->RunSQLBatch(__DIR__ . '/db/mysql/handoff.sql');
+            if ($errors !== false) {
+                throw new \RuntimeException(implode('; ', (array)$errors));
+            }
+        }
+    }
+
+    /** Nonces live 60 s: nothing in the table is worth keeping past an uninstall. */
+    public function UnInstallInviteNonceTable(): void
+    {
+        $connection = Application::getConnection();
+        if ($connection->isTableExists('b2bsync_bridge_handoff_nonce')) {
+            $connection->dropTable('b2bsync_bridge_handoff_nonce');
+        }
+    }
+
+    /** install/tools/b2bsync/*.php → /bitrix/tools/b2bsync/, overwriting older copies. */
+    public function InstallInviteTools(): void
+    {
+        CopyDirFiles(__DIR__ . '/tools/b2bsync', Application::getDocumentRoot() . self::INVITE_TOOLS, true, true);
+    }
+
+    public function UnInstallInviteTools(): void
+    {
+        DeleteDirFilesEx(self::INVITE_TOOLS);
     }
 }

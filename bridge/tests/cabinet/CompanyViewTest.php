@@ -63,8 +63,10 @@ final class CompanyViewTest extends TestCase
 
     public function testRolesAndDeactivation(): void
     {
+        self::assertNull($this->member(2)['UF_UPDATED_AT'] ?? null);
         $this->act(W::OWNER, static fn (CompanyView $c, $m) => $c->changeRole($m, 2, 'viewer'));
         self::assertSame('viewer', $this->member(2)['UF_ROLE']);
+        self::assertEquals(new \DateTimeImmutable(W::NOW), $this->member(2)['UF_UPDATED_AT'], 'stamped for the sidecar');
         $this->act(W::OWNER, static fn (CompanyView $c, $m) => $c->setActive($m, 2, false));
         self::assertSame(0, $this->member(2)['UF_ACTIVE']);
         self::assertSame([], $this->world->cabinet()->scope()->memberships(W::BUYER), 'Boris lost access');

@@ -7,7 +7,8 @@ namespace B2bsync\Bridge\Core;
 /**
  * The owners' page: the company's employees with their roles, role changes, (de)activation, and
  * invites — all intents written as rows that b2bsync's sidecar then acts on (DESIGN "who does
- * what"): b2b_company_users rows are updated in place (never deleted); an invite is a new
+ * what"): b2b_company_users rows are updated in place (never deleted), stamped UF_UPDATED_AT so
+ * the sidecar's watcher sees the change; an invite is a new
  * b2b_invites row in status "requested" without a token (the sidecar makes the token, stores its
  * hash, sends the mail and sets "pending"); "resend" revokes the open invite (its token dies at
  * once) and requests a new one, so the sidecar's watcher, which follows new rows by ID, sees it;
@@ -82,7 +83,7 @@ final class CompanyView
             return;
         }
         $this->keepOwner($m, $row, $role, (int)($row['UF_ACTIVE'] ?? 0) === 1);
-        $this->cabinet->rows()->update(CabinetRows::MEMBERS, $rowId, ['UF_ROLE' => $role]);
+        $this->cabinet->rows()->update(CabinetRows::MEMBERS, $rowId, ['UF_ROLE' => $role] + $this->stamp());
     }
 
     public function setActive(Membership $m, int $rowId, bool $active): void
@@ -92,7 +93,7 @@ final class CompanyView
             return;
         }
         $this->keepOwner($m, $row, (string)$row['UF_ROLE'], $active);
-        $this->cabinet->rows()->update(CabinetRows::MEMBERS, $rowId, ['UF_ACTIVE' => $active ? 1 : 0]);
+        $this->cabinet->rows()->update(CabinetRows::MEMBERS, $rowId, ['UF_ACTIVE' => $active ? 1 : 0] + $this->stamp());
     }
 
     public function invite(Membership $m, string $email, string $role): int
@@ -147,6 +148,16 @@ final class CompanyView
             'UF_INVITED_BY' => $m->userId,
             'UF_CREATED_AT' => $this->cabinet->now()->format(\DATE_ATOM),
         ]);
+    }
+
+    /**
+     * UF_UPDATED_AT with every membership change: b2bsync's watcher finds changed rows by it
+     * (an ID cursor cannot see an update) and checks the owner rule on them.
+     * @return array{UF_UPDATED_AT: string}
+     */
+    private function stamp(): array
+    {
+        return ['UF_UPDATED_AT' => $this->cabinet->now()->format(\DATE_ATOM)];
     }
 
     /** @return array<string, mixed> */
