@@ -69,10 +69,9 @@ For an XML drop this is skipped (the folder holds changes, not everything).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import structlog
 
@@ -90,15 +89,17 @@ from onec_client import (
 from . import _files
 from ._companies_map import CompanyMap, CompanyRef
 from ._context import DocumentsRead, FileMode, JobContext
+from ._document_rows import DocumentRows, Prepared, note
 from ._errors import JobFailed
 from ._frame import run_job
 from ._hash import content_hash
 from ._hl import DOCUMENTS, HlMeta, MissingEnumItem
-from ._lists import Query, chunks, list_many
+from ._lists import chunks
+from ._order_refs import OrderRefs
 from ._ports import DOCUMENT_READY, Fact, JobResult, Known, QuarantineEntry
 from ._retry import RetryPlan
 from ._streams import closing
-from ._values import EMPTY, date_text, datetime_text, decimal_text, one_line, to_int
+from ._values import datetime_text, one_line, to_int
 from ._writer import Row, Written, upsert_rows
 
 log = structlog.get_logger()
@@ -113,24 +114,6 @@ GROUP = CHUNK * 20
 #: each request under its own size limit.
 PAYLOAD_LIMIT = 4 * 1024 * 1024
 UNKNOWN = "unknown counterparty "
-NOTE_LIMIT = 100
-
-Plan = Literal["none", "deleted", "link", "attach", "upload"]
-_PLANS: dict[FileMode, Plan] = {
-    FileMode.link: "link",
-    FileMode.attach: "attach",
-    FileMode.upload: "upload",
-}
-
-
-@dataclass
-class _Prepared:
-    doc: Document
-    company: CompanyRef
-    meta: dict[str, Any]
-    plan: Plan
-    link: str | None
-    hash: str
 
 
 @dataclass
@@ -155,12 +138,6 @@ class _Scope:
             self.raws.add(raw)
         if changed_at is not None and (self.newest is None or changed_at > self.newest):
             self.newest = changed_at
-
-
-def _note(result: JobResult, name: str, value: Any) -> None:
-    items = result.notes.setdefault(name, [])
-    if isinstance(items, list) and len(items) < NOTE_LIMIT:
-        items.append(value)
 
 
 def _later(a: datetime | None, b: datetime | None) -> datetime | None:
@@ -190,11 +167,11 @@ class _Run:
         self.placed = 0
         self.onec: OneCSource
         self.scopes: dict[str, _Scope] = {}
-        self.buffer: list[_Prepared] = []
-        self.order_ids: dict[str, int | None] = {}
+        self.buffer: list[Prepared] = []
+        self.order_refs = OrderRefs(ctx)
         self.unknown: set[str] = set()
         self.announced: dict[str, bool] = {}
-        self.fact_data: dict[str, dict[str, Any]] = {}
+        self.rows: DocumentRows
 
     # --- entry ----------------------------------------------------------------------------
 
@@ -202,6 +179,7 @@ class _Run:
         if self.ctx.onec is None:
             raise JobFailed("no 1C source is configured")
         self.onec = self.ctx.onec
+        self.rows = DocumentRows(self.cfg, self.onec, self.result, self.now, self.unknown)
         self._check_config()
         await self.meta.enum_ids(DOCUMENTS, "UF_DOC_TYPE")
         self.companies = await CompanyMap.build(self.store, self.ctx.bitrix)
@@ -267,10 +245,6 @@ class _Run:
             if e.reason.startswith(UNKNOWN) and self.companies.get(e.scope) is not None
         ]
 
-    def _link(self, guid: str) -> str | None:
-        base = self.cfg.download_base_url
-        return f"{base.rstrip('/')}/documents/download?doc={guid}" if base else None
-
     # --- per company ----------------------------------------------------------------------
 
     async def _per_company(self, targets: list[CompanyRef]) -> None:
@@ -323,7 +297,7 @@ class _Run:
         except OneCNotFound as exc:
             scope.missing = True
             self.result.add("not_in_1c")
-            _note(self.result, "not_in_1c", company.guid)
+            note(self.result, "not_in_1c", company.guid)
             log.warning("sync.documents.not_in_1c", company=company.guid, reason=one_line(exc))
         except (OneCFatalError, FatalError) as exc:
             raise JobFailed(f"documents of {company.guid}: {one_line(exc)}") from exc
@@ -459,37 +433,13 @@ class _Run:
         self.result.add("quarantined")
         log.warning("sync.documents.quarantined", key=doc.guid, reason=reason)
 
-    async def _prepare(self, doc: Document, company: CompanyRef) -> _Prepared | None:
+    async def _prepare(self, doc: Document, company: CompanyRef) -> Prepared | None:
         try:
             type_id = await self.meta.enum_id(DOCUMENTS, "UF_DOC_TYPE", doc.type.value)
         except MissingEnumItem as exc:
             self._park(doc, str(exc), company.guid)
             return None
-        meta: dict[str, Any] = {
-            "UF_XML_ID": doc.guid,
-            "UF_COMPANY_ID": company.bitrix_id,
-            "UF_DOC_TYPE": type_id,
-            "UF_NUMBER": doc.number,
-            "UF_DATE": date_text(doc.date, self.cfg.site_timezone),
-            "UF_AMOUNT": decimal_text(doc.amount),
-            "UF_CURRENCY": doc.currency or EMPTY,
-            "UF_DELETED": 1 if doc.deleted else 0,
-        }
-        plan: Plan
-        if doc.deleted:
-            plan = "deleted"
-        elif not doc.has_file:
-            plan = "none"
-        else:
-            plan = _PLANS[FileMode(self.cfg.file_mode)]
-        link = self._link(doc.guid) if plan in ("link", "attach") else None
-        basis: dict[str, Any] = {**meta, "order_ref": doc.order_ref or EMPTY, "file": plan}
-        if plan == "link":
-            basis["link"] = link
-        if plan in ("attach", "upload"):
-            basis["changed_at"] = doc.changed_at
-            basis["upload_url_prefix"] = self.cfg.upload_url_prefix if plan == "upload" else None
-        return _Prepared(doc, company, meta, plan, link, content_hash(basis))
+        return self.rows.prepare(doc, company, type_id)
 
     async def _process(self, batch: list[tuple[Document, CompanyRef]]) -> None:
         """Queue what changed in ``batch`` for writing; write once 50 rows are waiting."""
@@ -531,7 +481,7 @@ class _Run:
             for row, result in written
             if row.key in self.unknown
             and not row.deleted
-            and (data := self.fact_data.get(row.key)) is not None
+            and (data := self.rows.fact_data.get(row.key)) is not None
         ]
         if facts:
             self.ctx.facts.record_facts(facts)
@@ -556,21 +506,21 @@ class _Run:
             scope = self.scopes.setdefault(guid, _Scope())
             scope.failure = scope.failure or reason
 
-    async def _write(self, changed: list[_Prepared]) -> Written:
+    async def _write(self, changed: list[Prepared]) -> Written:
         total = Written()
         if not changed:
             return total
-        orders = await self._order_refs({p.doc.order_ref for p in changed})
+        orders = await self.order_refs.resolve({p.doc.order_ref for p in changed})
         rows: list[Row] = []
         payload = 0
         for prepared in changed:
             try:
-                row, size = await self._row(prepared, orders)
+                row, size = await self.rows.row(prepared, orders)
             except OneCFileUnavailable as exc:
                 log.warning("sync.documents.no_file", key=prepared.doc.guid, reason=one_line(exc))
                 self.result.add("file_unavailable")
-                _note(self.result, "file_unavailable", prepared.doc.guid)
-                row, size = self._row_without_file(prepared, orders), 0
+                note(self.result, "file_unavailable", prepared.doc.guid)
+                row, size = self.rows.without_file(prepared, orders), 0
             except _files.RefusedFile as exc:
                 self._park(prepared.doc, str(exc), prepared.company.guid)
                 self.result.add("file_refused")
@@ -591,15 +541,6 @@ class _Run:
         _merge(total, await self._upsert(rows))
         return total
 
-    async def _order_refs(self, refs: set[str | None]) -> dict[str, int]:
-        """Order references → Bitrix ids, each looked up once per run."""
-        wanted = {r.strip().lower() for r in refs if r and r.strip()}
-        missing = wanted - self.order_ids.keys()
-        if missing:
-            found = await _resolve_order_refs(self.ctx, missing)
-            self.order_ids.update({ref: found.get(ref) for ref in missing})
-        return {ref: oid for ref in wanted if (oid := self.order_ids[ref]) is not None}
-
     async def _upsert(self, rows: list[Row]) -> Written:
         written = await upsert_rows(
             self.ctx,
@@ -614,102 +555,6 @@ class _Run:
         if deleted:
             self.result.add("marked_deleted", deleted)
         return written
-
-    def _base_fields(self, prepared: _Prepared, orders: dict[str, int]) -> dict[str, Any]:
-        fields = dict(prepared.meta)
-        ref = prepared.doc.order_ref
-        order_id = orders.get(ref.lower()) if ref else None
-        fields["UF_ORDER_ID"] = order_id if order_id is not None else EMPTY
-        return fields
-
-    def _finish_row(self, prepared: _Prepared, fields: dict[str, Any], file_sha: str | None) -> Row:
-        doc = prepared.doc
-        fields["UF_HASH"] = content_hash(
-            {
-                "xml_id": doc.guid,
-                "type": doc.type.value,
-                "number": doc.number,
-                "date": fields["UF_DATE"],
-                "amount": fields["UF_AMOUNT"],
-                "currency": fields["UF_CURRENCY"],
-                "order_ref": doc.order_ref or EMPTY,
-                "deleted": fields["UF_DELETED"],
-                "file_sha256": file_sha,
-            }
-        )
-        fields["UF_SYNCED_AT"] = datetime_text(self.now)
-        if doc.guid in self.unknown:
-            self.fact_data[doc.guid] = {
-                "document_guid": doc.guid,
-                "company_id": prepared.company.bitrix_id,
-                "company_guid": prepared.company.guid,
-                "type": doc.type.value,
-                "number": doc.number,
-                "date": fields["UF_DATE"],
-                "amount": fields["UF_AMOUNT"],
-                "currency": fields["UF_CURRENCY"],
-            }
-        return Row(
-            key=doc.guid,
-            fields=fields,
-            hash=prepared.hash,
-            scope=prepared.company.guid,
-            raw=doc.as_json(),
-            changed_at=doc.changed_at,
-            deleted=doc.deleted,
-        )
-
-    def _row_without_file(self, prepared: _Prepared, orders: dict[str, int]) -> Row:
-        fields = self._base_fields(prepared, orders)
-        fields["UF_FILE_ID"] = EMPTY
-        fields["UF_EXTERNAL_URL"] = EMPTY
-        return self._finish_row(prepared, fields, None)
-
-    async def _row(self, prepared: _Prepared, orders: dict[str, int]) -> tuple[Row, int]:
-        fields = self._base_fields(prepared, orders)
-        plan = prepared.plan
-        if plan == "deleted":
-            return self._finish_row(prepared, fields, None), 0
-        if plan == "none":
-            return self._row_without_file(prepared, orders), 0
-        if plan == "link":
-            fields["UF_FILE_ID"] = EMPTY
-            fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
-            self.result.add("links")
-            return self._finish_row(prepared, fields, None), 0
-        if plan == "attach":
-            got = await _files.attach(
-                self.onec, prepared.doc, self.cfg.max_attach_bytes, self.cfg.extra_file_types
-            )
-            if isinstance(got, _files.TooLarge):
-                fields["UF_FILE_ID"] = EMPTY
-                fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
-                self.result.add("attach_fallback")
-                _note(
-                    self.result,
-                    "attach_fallback",
-                    f"{prepared.doc.guid}: {got.size} bytes > {self.cfg.max_attach_bytes}, linked",
-                )
-                return self._finish_row(prepared, fields, None), 0
-            fields["UF_FILE_ID"] = {"fileData": [got.name, got.base64]}
-            fields["UF_EXTERNAL_URL"] = EMPTY
-            self.result.add("files_attached")
-            return self._finish_row(prepared, fields, got.sha256), len(got.base64)
-        upload_dir = self.cfg.upload_dir
-        if upload_dir is None:  # checked at the start; keeps the type checker honest
-            raise JobFailed("file_mode=upload needs upload_dir")
-        uploaded = await _files.upload(
-            self.onec,
-            prepared.doc,
-            upload_dir,
-            prepared.company.bitrix_id,
-            self.cfg.upload_url_prefix,
-            self.cfg.extra_file_types,
-        )
-        fields["UF_FILE_ID"] = EMPTY
-        fields["UF_EXTERNAL_URL"] = uploaded.url
-        self.result.add("files_uploaded")
-        return self._finish_row(prepared, fields, uploaded.sha256), 0
 
     # --- vanished -------------------------------------------------------------------------
 
@@ -756,34 +601,3 @@ def _merge(total: Written, part: Written) -> None:
     for scope, reason in part.failed_scopes.items():
         total.failed_scopes.setdefault(scope, reason)
     total.quarantined.extend(part.quarantined)
-
-
-async def _resolve_order_refs(ctx: JobContext, refs: Iterable[str | None]) -> dict[str, int]:
-    """1C order references → Bitrix order IDs: digits are an ID already; a GUID is looked up in
-    the orders' ``id1c`` (set by the 1C exchange) and ``xmlId``. Unknown references map to none.
-    """
-    wanted = {r.strip().lower() for r in refs if r and r.strip()}
-    out = {r: int(r) for r in wanted if r.isdigit()}
-    guids = sorted(r for r in wanted if not r.isdigit())
-    if not guids:
-        return out
-    queries: list[Query] = []
-    for part in chunks(guids):
-        for name in ("id1c", "xmlId"):
-            queries.append(
-                Query(
-                    "sale.order.list",
-                    {"filter": {f"@{name}": list(part)}, "select": ["id", "id1c", "xmlId"]},
-                    "orders",
-                )
-            )
-    for rows in await list_many(ctx.bitrix, queries):
-        for row in rows:
-            order_id = to_int(row.get("id"))
-            if order_id is None:
-                continue
-            for name in ("id1c", "xmlId"):
-                value = str(row.get(name) or "").strip().lower()
-                if value in wanted:
-                    out.setdefault(value, order_id)
-    return out
