@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from ._context import PolicyContext, money_text
 from ._directory import Company, Order
-from .notifications import Notification, Recipient, dedup_key, notification_type
+from .notifications import Notification, Recipient, addressed, dedup_key, notification_type
 
 CREATED = "B2B_ORDER_CREATED"
 APPROVAL_REQUIRED = "B2B_ORDER_APPROVAL_REQUIRED"
@@ -76,26 +76,14 @@ class OrderNotes:
     def make(
         self, kind: str, fact: str, recipients: Iterable[Recipient | None], **extra: str
     ) -> list[Notification]:
-        out = []
-        seen: set[int] = set()
-        for recipient in recipients:
-            if recipient is None or recipient.user_id in seen:
-                continue
-            seen.add(recipient.user_id)
-            fields = self._fields(recipient)
+        def fields(recipient: Recipient) -> dict[str, str]:
+            out = self._fields(recipient)
             if "ORDER_AMOUNT" in notification_type(kind).fields():
-                fields["ORDER_AMOUNT"] = self._amount(recipient)
-            fields.update(extra)
-            out.append(
-                Notification(
-                    key=dedup_key(kind, f"order:{self.order.id}:{fact}", recipient.user_id),
-                    type=kind,
-                    recipient=recipient,
-                    fields=fields,
-                    created_at=self.ctx.now,
-                )
-            )
-        return out
+                out["ORDER_AMOUNT"] = self._amount(recipient)
+            return out | extra
+
+        fact_key = f"order:{self.order.id}:{fact}"
+        return addressed(kind, fact_key, recipients, fields, self.ctx.now)
 
     def approval_required(
         self,

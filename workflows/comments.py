@@ -17,13 +17,13 @@ No other notification carries a comment's text, so the bell, the mail and the li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._context import PolicyContext
 from ._cursor import Item
 from ._directory import Order
-from .notifications import Notification, dedup_key
+from .notifications import Notification, Recipient, addressed
 from .roles import Capability, Role
 
 TYPE = "B2B_ORDER_COMMENT"
@@ -63,6 +63,10 @@ async def _audience(
     return [u for u in dict.fromkeys(users) if u and u != author]
 
 
+def _same(fields: dict[str, str]) -> Callable[[Recipient], dict[str, str]]:
+    return lambda _recipient: fields
+
+
 async def order_comment(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
     directory = ctx.directory
     orders = await directory.orders([o for i in items if (o := _int(i.data.get("UF_ORDER_ID")))])
@@ -81,27 +85,17 @@ async def order_comment(items: Sequence[Item], ctx: PolicyContext) -> list[Notif
         users = await _audience(ctx, order, author, internal, manager)
         people = await directory.recipients([*users, *([author] if author else [])])
         writer = people.get(author) if author else None
-        for user in users:
-            recipient = people.get(user)
-            if recipient is None:
-                continue
-            out.append(
-                Notification(
-                    key=dedup_key(TYPE, f"comment:{item.id}", recipient.user_id),
-                    type=TYPE,
-                    recipient=recipient,
-                    fields={
-                        "COMPANY_NAME": company.name if company else "",
-                        "ORDER_ID": str(order.id),
-                        "ORDER_NUMBER": order.number,
-                        "ORDER_DATE": ctx.date_text(order.date),
-                        "AUTHOR_NAME": writer.name if writer else "",
-                        "COMMENT_TEXT": str(item.data.get("UF_TEXT") or ""),
-                        "ORDER_URL": ctx.config.link(f"orders/{order.id}/"),
-                    },
-                    created_at=ctx.now,
-                )
-            )
+        fields = {
+            "COMPANY_NAME": company.name if company else "",
+            "ORDER_ID": str(order.id),
+            "ORDER_NUMBER": order.number,
+            "ORDER_DATE": ctx.date_text(order.date),
+            "AUTHOR_NAME": writer.name if writer else "",
+            "COMMENT_TEXT": str(item.data.get("UF_TEXT") or ""),
+            "ORDER_URL": ctx.config.link(f"orders/{order.id}/"),
+        }
+        recipients = [people.get(user) for user in users]
+        out += addressed(TYPE, f"comment:{item.id}", recipients, _same(fields), ctx.now)
     return out
 
 

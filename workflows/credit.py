@@ -10,12 +10,12 @@ amounts the fact carries.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._context import PolicyContext, money_text
 from ._cursor import Item
-from .notifications import Notification, dedup_key
+from .notifications import Notification, Recipient, addressed
 from .roles import Role
 
 TYPE = "B2B_CREDIT_BLOCKED"
@@ -41,6 +41,23 @@ def reason_text(data: dict[str, Any] | Any, language: str) -> str:
     return f"overdue debt of {overdue} is above the allowed {limit}"
 
 
+def _fields(data: Any, company_name: str, ctx: PolicyContext) -> Callable[[Recipient], Any]:
+    currency = str(data.get("currency") or "")
+
+    def fields(recipient: Recipient) -> dict[str, str]:
+        language = recipient.language
+        return {
+            "COMPANY_NAME": company_name,
+            "OVERDUE_AMOUNT": money_text(data.get("overdue_amount"), currency, language),
+            "OVERDUE_LIMIT": money_text(data.get("overdue_limit"), currency, language),
+            "CREDIT_LIMIT": money_text(data.get("credit_limit"), currency, language),
+            "BLOCK_REASON": reason_text(data, language),
+            "FINANCE_URL": ctx.config.link("finance/"),
+        }
+
+    return fields
+
+
 async def credit_blocked(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
     directory = ctx.directory
     company_ids = [c for item in items if (c := _int(item.data.get("company_id")))]
@@ -56,30 +73,10 @@ async def credit_blocked(items: Sequence[Item], ctx: PolicyContext) -> list[Noti
         company = companies.get(company_id)
         members = await directory.with_roles(company_id, RECIPIENT_ROLES)
         recipients = await directory.recipients([m.user_id for m in members])
-        currency = str(data.get("currency") or "")
-        for member in members:
-            recipient = recipients.get(member.user_id)
-            if recipient is None:
-                continue
-            language = recipient.language
-            out.append(
-                Notification(
-                    key=dedup_key(TYPE, f"credit:{company_id}:{episode}", recipient.user_id),
-                    type=TYPE,
-                    recipient=recipient,
-                    fields={
-                        "COMPANY_NAME": company.name if company else "",
-                        "OVERDUE_AMOUNT": money_text(
-                            data.get("overdue_amount"), currency, language
-                        ),
-                        "OVERDUE_LIMIT": money_text(data.get("overdue_limit"), currency, language),
-                        "CREDIT_LIMIT": money_text(data.get("credit_limit"), currency, language),
-                        "BLOCK_REASON": reason_text(data, language),
-                        "FINANCE_URL": ctx.config.link("finance/"),
-                    },
-                    created_at=ctx.now,
-                )
-            )
+        fact = f"credit:{company_id}:{episode}"
+        people = [recipients.get(m.user_id) for m in members]
+        fields = _fields(data, company.name if company else "", ctx)
+        out += addressed(TYPE, fact, people, fields, ctx.now)
     return out
 
 

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,7 +25,7 @@ from ._context import PolicyContext, money_text
 from ._cursor import Item
 from ._directory import DOCUMENTS, Directory
 from ._errors import NotAllowed, NotFound, Unavailable
-from .notifications import Notification, dedup_key
+from .notifications import Notification, Recipient, addressed
 from .roles import Capability
 
 TYPE = "B2B_DOCUMENT_READY"
@@ -54,6 +54,24 @@ def _int(value: Any) -> int | None:
     return number if number > 0 else None
 
 
+def _fields(data: Any, company_name: str, ctx: PolicyContext) -> Callable[[Recipient], Any]:
+    day = _date(data.get("date"))
+    currency = str(data.get("currency") or "")
+
+    def fields(recipient: Recipient) -> dict[str, str]:
+        language = recipient.language
+        return {
+            "COMPANY_NAME": company_name,
+            "DOC_TYPE_NAME": type_name(str(data.get("type") or ""), language),
+            "DOC_NUMBER": str(data.get("number") or ""),
+            "DOC_DATE": day.strftime("%d.%m.%Y") if day else "",
+            "DOC_AMOUNT": money_text(data.get("amount"), currency, language),
+            "DOC_URL": ctx.config.link("documents/"),
+        }
+
+    return fields
+
+
 async def document_ready(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
     directory = ctx.directory
     company_ids = [c for item in items if (c := _int(item.data.get("company_id")))]
@@ -69,30 +87,9 @@ async def document_ready(items: Sequence[Item], ctx: PolicyContext) -> list[Noti
         company = companies.get(company_id)
         holders = await directory.holders(company_id, Capability.view_documents)
         recipients = await directory.recipients([m.user_id for m in holders])
-        day = _date(data.get("date"))
-        for member in holders:
-            recipient = recipients.get(member.user_id)
-            if recipient is None:
-                continue
-            language = recipient.language
-            out.append(
-                Notification(
-                    key=dedup_key(TYPE, f"doc:{guid}", recipient.user_id),
-                    type=TYPE,
-                    recipient=recipient,
-                    fields={
-                        "COMPANY_NAME": company.name if company else "",
-                        "DOC_TYPE_NAME": type_name(str(data.get("type") or ""), language),
-                        "DOC_NUMBER": str(data.get("number") or ""),
-                        "DOC_DATE": day.strftime("%d.%m.%Y") if day else "",
-                        "DOC_AMOUNT": money_text(
-                            data.get("amount"), str(data.get("currency") or ""), language
-                        ),
-                        "DOC_URL": ctx.config.link("documents/"),
-                    },
-                    created_at=ctx.now,
-                )
-            )
+        people = [recipients.get(m.user_id) for m in holders]
+        fields = _fields(data, company.name if company else "", ctx)
+        out += addressed(TYPE, f"doc:{guid}", people, fields, ctx.now)
     return out
 
 

@@ -15,7 +15,7 @@ bridge sends a mail once per ``DEDUP_KEY``.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -195,6 +195,34 @@ class Notification:
         return self.mail_fields().get(self.kind.link_field, "")
 
 
+def addressed(
+    type_name: str,
+    fact: str,
+    recipients: Iterable[Recipient | None],
+    fields: Callable[[Recipient], Mapping[str, str]],
+    now: datetime | None,
+) -> list[Notification]:
+    """One notification of ``type_name`` about ``fact`` for each recipient, each user once
+    (``None`` — a user the site does not know — is skipped); ``fields`` writes the mail fields
+    for one recipient (in their language)."""
+    out: list[Notification] = []
+    seen: set[int] = set()
+    for recipient in recipients:
+        if recipient is None or recipient.user_id in seen:
+            continue
+        seen.add(recipient.user_id)
+        out.append(
+            Notification(
+                key=dedup_key(type_name, fact, recipient.user_id),
+                type=type_name,
+                recipient=recipient,
+                fields=fields(recipient),
+                created_at=now,
+            )
+        )
+    return out
+
+
 __all__ = [
     "BOTH",
     "TYPES",
@@ -202,6 +230,7 @@ __all__ = [
     "Notification",
     "NotificationType",
     "Recipient",
+    "addressed",
     "dedup_key",
     "notification_type",
 ]
