@@ -81,7 +81,7 @@ def _to(scene: Scene, users: set[int]) -> list[tuple[str, str]]:
 
 async def thread(scene: Scene) -> tuple[list[str], bool]:
     """Step 8."""
-    manager = scene.manager = _hire_manager(scene)
+    manager = _hire_manager(scene)
     await scene.admin.bridge.item_update(
         "B2bCompanies", scene.company_id, {"UF_MANAGER_ID": manager}
     )
@@ -91,18 +91,20 @@ async def thread(scene: Scene) -> tuple[list[str], bool]:
         "(UF_MANAGER_ID, in the admin panel)"
     ]
     heard: list[list[tuple[str, str]]] = []
+    note = 0
     for author, text, internal, said in (
         (scene.buyer, QUESTION, False, "comments on"),
         (manager, ANSWER, False, "answers on"),
         (manager, NOTE, True, "writes an internal note (UF_IS_INTERNAL) on"),
     ):
         row = await _comment(scene, author, text, internal=internal)
+        note = row if internal else note
         await scene.settle(ORDER_COMMENTS)
         mails = scene.new_mails()
         heard.append(sorted((m.event_name, m.fields.get("EMAIL_TO", "")) for m in mails))
         lines.append(f"{scene.name(author)} {said} order #{order}: «{text}»")
         lines += [f"  {line}" for line in scene.mail_lines(mails)]
-    reached = _reached(scene, row, NOTE)
+    reached = _reached(scene, note, NOTE)
     lines.append(
         "the internal note reached nobody on the buyer's side: {} bell rows, {} mails, "
         "{} outbox entries".format(*reached)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from bitrix_client.fake import OrderRefused
 from bitrix_client.fake._bridge_state import SentMail
 from workflows import ORDER_EVENTS, Change, MemberRows, decide
 from workflows.members import Action
@@ -41,10 +42,11 @@ async def _checkout(
     scene: Scene, basket: tuple[dict[str, Any], ...]
 ) -> tuple[int, SentMail | None, list[str]]:
     """The buyer checks ``basket`` out on the store; the service hears of it and mails."""
-    site = scene.box.site
-    order_id = site.place_order(
-        scene.buyer, person_type_id=scene.box.store.legal_type, items=basket
-    )
+    legal = scene.box.store.legal_type
+    try:
+        order_id = scene.box.site.place_order(scene.buyer, person_type_id=legal, items=basket)
+    except OrderRefused as refused:
+        return 0, None, [f"the checkout refused the order: {refused.text}"]
     scene.orders.append(order_id)
     order = scene.order(order_id)
     lines = [

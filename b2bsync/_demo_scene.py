@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from bitrix_client import BitrixClient
+from bitrix_client.fake._bridge_pings import Pinger
 from bitrix_client.fake._bridge_state import SentMail
 from workflows import ORDER_COMMENTS, ORDER_EVENTS, WorkflowService
 
@@ -26,6 +27,17 @@ from .sandbox import Sandbox
 from .settings import Settings
 from .store import SqlWorkflowStore, Store
 from .web import create_app
+
+
+def _no_sidecar(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("the demo polls by itself: no b2bsync serve listens", request=request)
+
+
+def keep_pings_inside(box: Sandbox) -> None:
+    """The demo makes the daemon's moves itself (:meth:`Scene.settle`), so the module's wake-up
+    pings find nobody — as when the sidecar is down — without leaving the process (a real
+    ``b2bsync serve`` on the sandbox's serve URL would otherwise get them)."""
+    box.app.pinger = Pinger(transport=httpx.MockTransport(_no_sidecar))
 
 
 def money(value: Any) -> str:
@@ -79,7 +91,6 @@ class Scene:
     admin: BitrixClient  # the store's administrator: what people do on the site
     service: WorkflowService
     mails_seen: int = 0
-    manager: int | None = None
     orders: list[int] = field(default_factory=list)
 
     def name(self, user: int | None) -> str:
@@ -105,8 +116,8 @@ class Scene:
         fresh, self.mails_seen = sent[self.mails_seen :], len(sent)
         return fresh
 
-    def mail_lines(self, mails: list[SentMail] | None = None) -> list[str]:
-        mails = self.new_mails() if mails is None else mails
+    @staticmethod
+    def mail_lines(mails: list[SentMail]) -> list[str]:
         if not mails:
             return ["mails: none"]
         return [
@@ -142,4 +153,4 @@ async def scene(
         yield made
 
 
-__all__ = ["Scene", "browser", "hidden", "money", "running", "scene", "title"]
+__all__ = ["Scene", "browser", "hidden", "keep_pings_inside", "money", "running", "scene", "title"]

@@ -30,7 +30,7 @@ from ._demo_bell import bell
 from ._demo_comments import thread
 from ._demo_invite import invite_accepted
 from ._demo_orders import approved, rejected
-from ._demo_scene import Scene, scene
+from ._demo_scene import Scene, keep_pings_inside, scene
 from ._demo_scene import money as _money
 from ._logging import configure_logging
 from ._wiring import bitrix_client
@@ -229,7 +229,9 @@ async def run_demo(box: Sandbox, state_dir: Path, out: TextIO) -> bool:
 def main(out: TextIO = sys.stdout, options: SandboxOptions | None = None) -> int:
     configure_logging(level="error")
     options = options or SandboxOptions(orders=600, companies=12, documents=6, seed=42)
-    with tempfile.TemporaryDirectory(prefix="b2bsync-demo-") as state_dir, Sandbox(options) as box:
+    box = Sandbox(options)
+    keep_pings_inside(box)
+    with tempfile.TemporaryDirectory(prefix="b2bsync-demo-") as state_dir, box:
         ok = asyncio.run(run_demo(box, Path(state_dir), out))
     return 0 if ok else 1
 
