@@ -6,13 +6,9 @@ spent link refused."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
-from starlette.applications import Starlette
 
 from workflows import (
     INVITES,
@@ -23,37 +19,23 @@ from workflows import (
     decide,
 )
 from workflows.members import Action
+from workflows.roles import Role
 
-from ._wiring import bitrix_client, service_config, web_config, web_deps
+from ._demo_scene import browser, hidden
+from ._wiring import bitrix_client, service_config
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import SqlWorkflowStore, Store
-from .web import create_app
 
 EMAIL = "nina.novikova@example.ru"
 FORM = {"action": "create", "name": "Нина", "last_name": "Новикова", "password": "Demo-pass-1",
         "password2": "Demo-pass-1"}  # fmt: skip
 
 
-@asynccontextmanager
-async def _running(app: Starlette) -> AsyncIterator[Any]:
-    """The app with its lifespan entered, as uvicorn runs it."""
-    async with app.router.lifespan_context(app) as state:
-
-        async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
-            await app({**scope, "state": dict(state or {})}, receive, send)
-
-        yield asgi
-
-
-def _field(page: str, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]+)"', page)
-    return found.group(1) if found else ""
-
-
 async def invite_accepted(
     settings: Settings, box: Sandbox, store: Store, company_id: int
-) -> tuple[list[str], bool]:
+) -> tuple[list[str], tuple[int, int] | None]:
+    """Step 5: its lines, and (the owner, the new buyer) when all went as it should."""
     lines: list[str] = []
     tables = SqlWorkflowStore(store)
     now = datetime.now(UTC)
@@ -75,23 +57,14 @@ async def invite_accepted(
         (mail,) = box.site.bridge.mails("B2B_COMPANY_INVITE")
         link = mail.fields["INVITE_URL"]
         lines.append(f"the cabinet invited {EMAIL} as buyer; the mail carries {link[:60]}…")
-    app = create_app(web_config(settings), web_deps(settings, store))
-    public = settings.web.public_url or "http://127.0.0.1:8480"
-    async with (
-        _running(app) as asgi,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url=public) as browser,
-        httpx.AsyncClient() as shop,
-    ):
-        page = await browser.get(link)
-        form = {
-            **FORM,
-            "csrftoken": _field(page.text, "csrftoken"),
-            "token": _field(page.text, "token"),
-        }
-        sent = await browser.post("/invites/accept", data=form)
+    async with browser(settings, store) as web, httpx.AsyncClient() as shop:
+        page = await web.get(link)
+        fields = hidden(page.text)
+        form = {**FORM, "csrftoken": fields.get("csrftoken", ""), "token": fields.get("token", "")}
+        sent = await web.post("/invites/accept", data=form)
         lines.append(f"the accept page: {page.status_code}; the form sent: {sent.status_code}")
         if sent.status_code != 303:
-            return lines, False
+            return lines, None
         handoff = await shop.get(sent.headers["location"])
         landed = await shop.get(
             httpx.URL(sent.headers["location"]).join(handoff.headers.get("location", "/")),
@@ -102,7 +75,7 @@ async def invite_accepted(
             f"the store's hand-off: {handoff.status_code} → {handoff.headers.get('location')}, "
             f"logged in as user #{user.group(1) if user else '?'}"
         )
-        again = await browser.get(link)
+        again = await web.get(link)
         lines.append(f"the link again: {again.status_code} (accepted already)")
     async with bitrix_client(settings.bitrix) as client:
         members = await MemberRows(client).of_company(company_id)
@@ -113,8 +86,10 @@ async def invite_accepted(
             if m.active
         )
         lines.append(f"company #{company_id} now: {shown}")
-    ok = bool(user) and again.status_code == 410 and len(members) == 2
-    return lines, ok
+    buyer = next((m.user_id for m in members if m.active and m.role == Role.buyer), None)
+    if not user or again.status_code != 410 or len(members) != 2 or buyer is None:
+        return lines, None
+    return lines, (owner, buyer)
 
 
 __all__ = ["invite_accepted"]

@@ -5,8 +5,11 @@ cloud's standard rate limit), checks them with the doctor, applies the schema, r
 job once into a temporary SQLite state store, prints what the B2B cabinet now shows two buyers —
 the credit bar, the overdue banner, the last documents, a three-month-old order found in the
 index — then makes a company's owner, invites a new employee and accepts the invite through the
-accept page and the store's login hand-off, and stops. Nothing outside this process is touched;
-the environment is not read.
+accept page and the store's login hand-off; the new buyer's orders wait for approval, one is
+approved and one rejected by the owner through the one-click links of the approval mail; a
+comment thread (with a manager's internal note nobody on the buyer's side hears of); the bell.
+b2bsync talks to the store as the module's service user. Nothing outside this process is
+touched; the environment is not read.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +26,12 @@ from zoneinfo import ZoneInfo
 
 from bitrix_client import BitrixClient
 
+from ._demo_bell import bell
+from ._demo_comments import thread
 from ._demo_invite import invite_accepted
+from ._demo_orders import approved, rejected
+from ._demo_scene import Scene, keep_pings_inside, scene
+from ._demo_scene import money as _money
 from ._logging import configure_logging
 from ._wiring import bitrix_client
 from .doctor import run_doctor
@@ -40,12 +49,22 @@ DOC_TITLES = {
     "upd": "УПД",
     "act": "Акт",
 }
+Step = Callable[[Scene], Awaitable[tuple[list[str], bool]]]
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("6. An order needing approval, approved through the mail's link", approved),
+    ("7. Another order, rejected through the mail's link with a reason", rejected),
+    ("8. A comment thread on the approved order", thread),
+    ("9. The bell", bell),
+)
 
 
 def _settings(box: Sandbox, state_dir: Path) -> Settings:
     env = box.env()
     return Settings(
-        bitrix={"webhook_url": env["B2BSYNC_BITRIX__WEBHOOK_URL"], "rate_limit": "standard"},
+        bitrix={
+            "webhook_url": env["B2BSYNC_BITRIX__WEBHOOK_URL"],
+            "rate_limit": env["B2BSYNC_BITRIX__RATE_LIMIT"],
+        },
         onec={
             "kind": "http",
             "url": env["B2BSYNC_ONEC__URL"],
@@ -56,11 +75,6 @@ def _settings(box: Sandbox, state_dir: Path) -> Settings:
         sync={"download_base_url": env["B2BSYNC_SYNC__DOWNLOAD_BASE_URL"], "overdue_limit": 50000},
         web={"secret": env["B2BSYNC_WEB__SECRET"], "public_url": env["B2BSYNC_WEB__PUBLIC_URL"]},
     )
-
-
-def _money(value: Any) -> str:
-    amount = Decimal(str(value or 0)).quantize(Decimal("1"))
-    return f"{amount:,}".replace(",", " ") + " ₽"
 
 
 def credit_bar(used: Decimal, limit: Decimal | None, width: int = 20) -> str:
@@ -148,7 +162,8 @@ async def run_demo(box: Sandbox, state_dir: Path, out: TextIO) -> bool:
         out.flush()
 
     companies = len(box.world.guids)
-    say(f"Store emulator: {box.bitrix_url}  ({len(box.store.order_ids)} orders)")
+    who = f"service user #{box.service_user}"
+    say(f"Store emulator: {box.bitrix_url}  ({who}; {len(box.store.order_ids)} orders)")
     say(f"1C emulator:    {box.env()['B2BSYNC_ONEC__URL']}  ({companies} counterparties)")
     say()
     say("1. b2bsync doctor")
@@ -186,12 +201,23 @@ async def run_demo(box: Sandbox, state_dir: Path, out: TextIO) -> bool:
                 for line in await cabinet(client, store, company, now):
                     say(line)
                 say()
+        company_id = int(sample[1]["ID"])
         say("5. An invite, accepted")
-        lines, invited = await invite_accepted(settings, box, store, int(sample[1]["ID"]))
+        lines, people = await invite_accepted(settings, box, store, company_id)
         for line in lines:
             say(f"   {line}")
-        ok = ok and invited
         say()
+        if people is None:
+            ok = False
+        else:  # steps 6-9, on the company of step 5 and its two people
+            async with scene(settings, box, store, company_id, *people) as made:
+                for title, step in STEPS:
+                    say(title)
+                    lines, done = await step(made)
+                    for line in lines:
+                        say(f"   {line}")
+                    say()
+                    ok = done and ok
     finally:
         store.close()
     doctor = await run_doctor(settings)
@@ -200,10 +226,12 @@ async def run_demo(box: Sandbox, state_dir: Path, out: TextIO) -> bool:
     return ok
 
 
-def main(out: TextIO = sys.stdout) -> int:
+def main(out: TextIO = sys.stdout, options: SandboxOptions | None = None) -> int:
     configure_logging(level="error")
-    options = SandboxOptions(orders=600, companies=12, documents=6, seed=42)
-    with tempfile.TemporaryDirectory(prefix="b2bsync-demo-") as state_dir, Sandbox(options) as box:
+    options = options or SandboxOptions(orders=600, companies=12, documents=6, seed=42)
+    box = Sandbox(options)
+    keep_pings_inside(box)
+    with tempfile.TemporaryDirectory(prefix="b2bsync-demo-") as state_dir, box:
         ok = asyncio.run(run_demo(box, Path(state_dir), out))
     return 0 if ok else 1
 

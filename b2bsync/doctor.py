@@ -33,6 +33,9 @@ from .store._url import parse_store_url
 from .web import probe_signature
 
 REQUIRED_SCOPES = ("sale", "b2bsync")
+#: The oldest bridge module this b2bsync works with: 1.2 ships the order guard,
+#: ``b2bsync.order.status.set`` (the approval moves, the one-click links) and the cabinet.
+MIN_BRIDGE_VERSION = (1, 2, 0)
 
 
 @dataclass
@@ -157,7 +160,26 @@ async def _bridge(client: BitrixClient, settings: Settings, state: DoctorState) 
     except BitrixError as exc:
         return Check("bridge module", False, str(exc), "see the site's error log")
     info = state.bridge
-    return Check("bridge module", True, f"version {info.get('VERSION')} (API {info.get('API')})")
+    found = f"version {info.get('VERSION')} (API {info.get('API')})"
+    version = _version(info.get("VERSION"))
+    if version is not None and version < MIN_BRIDGE_VERSION:
+        needed = ".".join(str(part) for part in MIN_BRIDGE_VERSION)
+        return Check(
+            "bridge module",
+            False,
+            f"{found}: b2bsync needs {needed} or later (the order guard, "
+            "b2bsync.order.status.set, the cabinet)",
+            "install this version's bridge/b2bsync.bridge over the old one and run Install again",
+        )
+    return Check("bridge module", True, found)
+
+
+def _version(text: object) -> tuple[int, ...] | None:
+    """``1.2.0`` as ``(1, 2, 0)``; ``None`` when it is not dotted numbers."""
+    try:
+        return tuple(int(part) for part in str(text).split("."))
+    except ValueError:
+        return None
 
 
 async def _languages(client: BitrixClient, settings: Settings, state: DoctorState) -> Check | None:

@@ -5,6 +5,13 @@ serves the HTTP service and the SOAP web service of an infobase whose counterpar
 shop's companies (same name, ИНН, КПП), with documents and credit positions
 (:class:`jobs.testing.World`).
 
+b2bsync talks to the store as a deployment does: through the webhook of the module's service
+user (made as the module's settings page makes it, step 2 of the deployment), the least
+privilege the bridge allows — ``b2bsync.order.status.set`` (the one-click approval links) refuses
+administrators. The administrator's webhook (``admin_url``: user 1, the store's staff) stays for
+what people do on the site; without the bridge module there is no service user, and b2bsync gets
+the administrator's webhook.
+
 Used by ``b2bsync sandbox`` (foreground, until stopped) and by the demo (``make demo``).
 """
 
@@ -18,6 +25,8 @@ from bitrix_client.fake import FakeSite, Faults, Limits, LoopbackServer
 from bitrix_client.fake._seed_store import StoreSeed
 from jobs.testing import World
 from onec_client.fake import LoopbackFake, ServedFake
+
+SERVICE_EMAIL = "b2bsync@shop.example.ru"
 
 
 def _limits(profile: str) -> Limits:
@@ -66,15 +75,20 @@ class Sandbox:
     site: FakeSite = field(init=False)
     store: StoreSeed = field(init=False)
     secret: str = field(init=False)
+    admin_secret: str = field(init=False)
     web_secret: str = field(init=False)
     _servers: list[LoopbackServer] = field(default_factory=list, init=False)
     _onec_server: LoopbackFake | None = field(default=None, init=False)
     bitrix_url: str = field(default="", init=False)
+    admin_url: str = field(default="", init=False)
+    service_user: int | None = field(default=None, init=False)
     onec: ServedFake | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         opts = self.options
         self.secret = opts.secret or secrets.token_hex(8)
+        # ``secret`` is the printed webhook's: the service user's, or (no bridge) the admin's
+        self.admin_secret = secrets.token_hex(8) if opts.bridge else self.secret
         if opts.onec_kind not in ("http", "soap"):
             raise ValueError(f"unknown 1C source kind {opts.onec_kind!r} (http, soap)")
         self.world = World.build(
@@ -86,10 +100,13 @@ class Sandbox:
             limits=_limits(opts.rate_limit),
             bitrix_faults=_faults(opts.fault_rate, opts.seed),
             onec_fault_rate=opts.fault_rate,
-            secret=self.secret,
+            secret=self.admin_secret,
         )
         self.site = self.world.site
         self.site.bridge_installed = opts.bridge
+        if opts.bridge:  # the module's settings page: the service user and its webhook
+            hook = self.site.add_service_account(SERVICE_EMAIL, self.secret)
+            self.service_user = hook.user_id
         # the module's settings page, filled in as the README says: links and pings to serve
         self.web_secret = secrets.token_urlsafe(32)
         self.site.bridge.options.update(
@@ -105,7 +122,12 @@ class Sandbox:
         server = LoopbackServer(self.app, self.options.port)
         base = server.start()
         self._servers.append(server)
-        self.bitrix_url = f"{base}/rest/1/{self.secret}/"
+        self.admin_url = f"{base}/rest/1/{self.admin_secret}/"
+        self.bitrix_url = (
+            f"{base}/rest/{self.service_user}/{self.secret}/"
+            if self.service_user is not None
+            else self.admin_url
+        )
         self._onec_server = LoopbackFake(self.onec_fake, port=self.options.onec_port)
         self.onec = self._onec_server.start()
 

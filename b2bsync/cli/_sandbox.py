@@ -46,9 +46,10 @@ def sandbox(
 ) -> None:
     """Run local emulators of the store (Bitrix REST + the bridge) and of 1C for trying b2bsync.
 
-    Prints the webhook base URL, then one B2BSYNC_…=… line per setting; `export` them (or
-    pass --env-file and source it) and every other command talks to the sandbox. Into a pipe:
-    one JSON object with the URL and the settings.
+    Prints the webhook base URL — the module's service user's, as a deployment gives b2bsync
+    — then one B2BSYNC_…=… line per setting; `export` them (or pass --env-file and source it)
+    and every other command talks to the sandbox. The administrator's webhook (the store's
+    staff) goes to stderr. Into a pipe: one JSON object with the URLs and the settings.
     """
     try:
         box = Sandbox(
@@ -81,11 +82,18 @@ def sandbox(
             env_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
         if json_mode(ctx):
             env = dict(line.split("=", 1) for line in lines)
-            emit({"event": "sandbox.ready", "bitrix_url": box.bitrix_url, "env": env})
+            ready = {"event": "sandbox.ready", "bitrix_url": box.bitrix_url, "env": env}
+            emit({**ready, "service_user": box.service_user, "admin_url": box.admin_url})
         else:
             typer.echo(box.bitrix_url)
             for line in lines:
                 typer.echo(line)
+        if box.service_user is not None:
+            typer.echo(
+                f"# b2bsync's webhook: the module's service user #{box.service_user}; "
+                f"the administrator's: {box.admin_url}",
+                err=True,
+            )
         typer.echo(f"# sandbox running ({orders} orders); Ctrl-C to stop", err=True)
         stop.wait()
     finally:

@@ -11,7 +11,7 @@ from ._bridge_params import SCOPE
 INFO_METHODS = MethodRegistry()
 
 #: The module version (``install/version.php``) and the contract's major version.
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 API = 1
 FEATURES = (
     "access_control",

@@ -121,7 +121,7 @@ def test_a_wrong_answer_exits_1(served, capsys, monkeypatch) -> None:
     )
     (report,) = _reports(capsys).values()
     assert report["mismatched"] == 1
-    assert "VERSION: expected '1.1.0', got '9.9.9'" in str(report["problems"])
+    assert "VERSION: expected '1.2.0', got '9.9.9'" in str(report["problems"])
 
 
 def test_the_contract_directory_must_hold_scenarios(tmp_path: Path) -> None:

@@ -49,6 +49,21 @@ async def test_bridge_not_installed():
     assert "/local/modules/" in out["bridge module"]
 
 
+async def test_a_bridge_older_than_1_2_is_refused(monkeypatch):
+    """1.2 ships the order guard, b2bsync.order.status.set and the cabinet components."""
+    from bitrix_client.fake import _bridge_info
+
+    monkeypatch.setattr(_bridge_info, "VERSION", "1.1.0")
+    out = await lines(site({"sale", "b2bsync"}), settings())
+    assert out["bridge module"].startswith(
+        "✗ bridge module: version 1.1.0 (API 1): b2bsync needs 1.2.0 or later (the order guard"
+    )
+    assert "install this version's bridge/b2bsync.bridge" in out["bridge module"]
+    monkeypatch.setattr(_bridge_info, "VERSION", "1.10.0")  # numbers, not text
+    out = await lines(site({"sale", "b2bsync"}), settings())
+    assert out["bridge module"] == "✓ bridge module: version 1.10.0 (API 1)"
+
+
 async def test_unknown_payer_type_and_bad_status_codes():
     fake = site({"sale", "b2bsync"})
     out = await lines(fake, settings(person_type_ids=[42], status_pending="PEN"))

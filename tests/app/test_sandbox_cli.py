@@ -46,7 +46,13 @@ def test_sandbox_prints_env_lines_and_serves_until_stopped(tmp_path):
         assert len(lines) == 10
         assert dict(line.split("=", 1) for line in lines) == ready["env"]
         assert url.startswith("http://127.0.0.1:")
-        assert url.endswith("/rest/1/s4ndb0xs3cr3t/")
+        # b2bsync's webhook is the module's service user's (order.status.set refuses admins)
+        service = ready["service_user"]
+        assert service > 1
+        assert url.endswith(f"/rest/{service}/s4ndb0xs3cr3t/")
+        admin = ready["admin_url"]
+        assert admin.startswith(url.split("/rest/")[0] + "/rest/1/")
+        assert admin != url.replace(f"/rest/{service}/", "/rest/1/")  # its own secret
         assert lines[0] == f"B2BSYNC_BITRIX__WEBHOOK_URL={url}"
         assert lines[1] == "B2BSYNC_BITRIX__RATE_LIMIT=standard"
         assert lines[2] == "B2BSYNC_ONEC__KIND=http"

@@ -1,6 +1,6 @@
 <?php
 
 $arModuleVersion = [
-    'VERSION' => '1.1.0',
-    'VERSION_DATE' => '2026-12-04 00:00:00',
+    'VERSION' => '1.2.0',
+    'VERSION_DATE' => '2026-12-04 18:00:00',
 ];

@@ -11,7 +11,7 @@ namespace B2bsync\Bridge\Core;
 final class BridgeApi
 {
     /** The module version (install/version.php says the same) and the contract's major version. */
-    public const VERSION = '1.1.0';
+    public const VERSION = '1.2.0';
     public const API = 1;
     public const FEATURES = ['access_control', 'cabinet', 'files', 'link_info', 'mail_dedup', 'mail_template_guard', 'options', 'order_events', 'order_guard', 'order_status', 'recipients', 'upsert', 'upsert_rows', 'wake_pings'];
 
