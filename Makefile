@@ -9,7 +9,7 @@ PROD_LOCK := requirements/prod.txt
 LOCK_ARGS := --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	--strip-extras --upgrade
 
-.PHONY: demo test lint types unit php venv lock clean bench-quick proof
+.PHONY: demo test lint types unit php venv lock clean bench-quick proof machines
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ test: lint types php unit
 SEEDS ?= 200
 proof: $(STAMP)
 	PROOF_SEEDS=$(SEEDS) $(BIN)/pytest -q tests/proof
+
+# The workflows' state machines (people, orders) with many runs each (CI runs a few dozen).
+EXAMPLES ?= 500
+machines: $(STAMP)
+	B2BSYNC_MACHINE_EXAMPLES=$(EXAMPLES) $(BIN)/pytest -q --timeout=0 \
+		tests/workflows/test_people_machine.py tests/workflows/test_orders_machine.py
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/bitrix_throughput.py --quick

@@ -13,6 +13,11 @@ Rules every implementation keeps (beside :class:`~workflows.WorkflowStore`'s):
   change by the service user; the watcher matches it to the open move of the order with that
   target status (``open_moves``) and records the match (``seen``) with its cursor, so its own
   changes are never reverted nor announced.
+- **A return to the pending status overtakes.** When someone other than b2bsync puts an order
+  back into the pending status, the moves its earlier rows called for are moot (a revert or a
+  cancellation made now would undo the decision taken afresh): the watcher records them
+  ``overtaken`` with its cursor — a pending one becomes ``skipped`` and is never made, and none
+  is matched to a row any more. A move whose row was seen is never made again either: it was.
 - **An episode** is an order's stay in the pending status, from the change that put it there;
   a revert does not start a new one (the clock of reminders keeps running). A reminder and an
   escalation are marked on the episode in the same transaction as their notifications, so each
@@ -95,9 +100,11 @@ class ApprovalEffects:
     #: in row order: (order, its new episode) when it became pending — replacing any episode
     #: it had — or (order, None) when it was decided
     episodes: list[tuple[int, Episode | None]] = field(default_factory=list)
+    #: (move id, status-log row id): open moves a return to the pending status made moot
+    overtaken: list[tuple[int, int]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.moves or self.seen or self.episodes)
+        return bool(self.moves or self.seen or self.episodes or self.overtaken)
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,8 @@ class ApprovalStats:
 
 class ApprovalStore(Protocol):
     def open_moves(self, order_ids: Iterable[int]) -> list[Move]:
-        """Status moves of these orders not yet matched to their status-log row (pending or
-        done), oldest first."""
+        """The open moves of these orders, oldest first: status moves not yet matched to their
+        status-log row (pending or done) and cancellations not made yet (pending)."""
         ...
 
     def due_moves(self, limit: int) -> list[Move]:

@@ -18,6 +18,11 @@ cancel      is rejected and not cancelled yet      ``sale.order.update`` ``cance
                                                    ``reasonCanceled`` (the owner's reason)
 ==========  ====================================  ============================================
 
+A move whose status-log row the watcher has seen was made — it is never made again, whatever
+happened to the order since (the process died before recording it, then someone decided the
+order afresh) — and a move a return to the pending status overtook is skipped by the watcher
+before it is due.
+
 Status moves go through the bridge as the service user with ``FROM_STATUS``, so a change made
 in between is never overwritten; they appear in the status log as the service user's, where
 the watcher recognises them. A failure is counted and the move tried again at the next round;
@@ -55,7 +60,11 @@ class MoveReport:
 
 def plan(move: Move, order: Mapping[str, Any] | None, config: ApprovalConfig) -> str:
     """What to do about ``move`` given the order as the site has it now: ``done`` (nothing
-    left to do), ``skipped`` (overtaken), or ``make``."""
+    left to do), ``skipped`` (overtaken), or ``make``. A move whose status-log row the watcher
+    has seen was made (the process died before recording so): it is never made again, whatever
+    happened to the order since."""
+    if move.seen_event is not None:
+        return MoveState.done
     if order is None:
         return MoveState.skipped
     status = str(order.get("statusId") or "")

@@ -21,6 +21,13 @@ Per row, in this order (rows of orders that belong to no company are not b2bsync
    who follow the order (``b2b_order_followers``) — never to whoever made the change, and only
    to active members who may see the company's orders.
 
+A **cancelled** order is out of the approval workflow (its links are refused, it is never
+reminded): its changes are plain status changes (5) — nobody is asked to decide it, nothing is
+reverted or moved on. A row that puts an order back into the pending status (4, not b2bsync's)
+**overtakes** the moves its earlier rows called for and that are not made yet: a revert, a move
+on or a cancellation made after it would undo the decision taken afresh (:meth:`_Section.
+overtake`).
+
 Each notification is keyed by the row (``order:<id>:approved:<row>`` …): one row, one
 notification per person, however often the section is read.
 """
@@ -107,13 +114,14 @@ class _Section:
         await directory.members(company_ids)
         if self.ctx.approvals is not None:
             ids = [o for o in self.orders if self.orders[o] is not None]
-            self.open = [m for m in self.ctx.approvals.open_moves(ids) if m.kind in STATUS_MOVES]
+            self.open = self.ctx.approvals.open_moves(ids)
 
     def own(self, row: LogRow) -> Move | None:
-        """The open move this row is the trace of (and no other row took it)."""
+        """The open status move this row is the trace of (and no other row took it)."""
         for move in self.open:
             if (
                 move.order_id == row.order_id
+                and move.kind in STATUS_MOVES
                 and move.to_status == row.new
                 and move.cause_event < row.id
                 and move.id is not None
@@ -121,6 +129,20 @@ class _Section:
                 self.open.remove(move)
                 return move
         return None
+
+    def overtake(self, row: LogRow) -> None:
+        """``row`` put the order back into the pending status (not b2bsync's move): whatever
+        its earlier rows called for is moot — a revert, a move on or a cancellation not made
+        yet would undo what happened since (a decision taken afresh). Moves of this section's
+        earlier rows are dropped before they are recorded; recorded ones are closed
+        (``overtaken``: a pending one is skipped, never made; none is matched any more)."""
+        self.effects.moves = [
+            m for m in self.effects.moves if m.order_id != row.order_id or m.cause_event > row.id
+        ]
+        for move in [m for m in self.open if m.order_id == row.order_id]:
+            if move.cause_event < row.id and move.id is not None:
+                self.open.remove(move)
+                self.effects.overtaken.append((move.id, row.id))
 
     async def members(self, order: Order) -> list[Member]:
         assert order.company_id is not None
@@ -145,10 +167,15 @@ class _Section:
             return
         notes = OrderNotes(self.ctx, order, self.companies.get(order.company_id))
         approval = self.approval
+        if row.old and row.new == approval.pending and row.old != row.new:
+            self.overtake(row)
         if not row.old:
             await self.created(row, order, notes)
             if row.new == approval.pending:
                 await self.pending(row, order, notes)
+        elif order.canceled:  # out of the approval workflow: nothing to decide or revert
+            if row.old != row.new:
+                await self.changed(row, order, notes)
         elif (change := approval.change(row.old, row.new)) is not None:
             await self.decided(row, order, notes, change)
         elif row.new == approval.pending:

@@ -8,6 +8,14 @@ revert does not restart it), else — an order pending since before b2bsync watc
 order's ``dateStatus``. Each of the two happens once per episode: it is marked on the episode in
 the same transaction as its notifications (:meth:`~workflows.ApprovalStore.mark_episode`).
 
+The check goes by what the status-log watcher has read (two cheap requests of the log): an
+order with rows the watcher has not read yet waits for the next check — it may have left the
+pending status and come back, a new episode its recorded one does not know of — and the
+episodes of orders no longer pending are forgotten only while the log is settled (every row
+read, no move due, nothing written while the orders were listed): an order an unauthorised
+change took out of the pending status a moment ago would otherwise lose its clock before the
+revert brings it back.
+
 Both are ``B2B_ORDER_APPROVAL_REQUIRED`` mails with a reason saying how long the order has
 waited. The reminder goes to the owners who may decide, with new one-click links; the
 escalation to the manager, with links only when the manager may decide (a member of an
@@ -22,12 +30,25 @@ import structlog
 
 from ._approval_ports import ESCALATE, REMIND, Episode
 from ._context import PolicyContext
+from ._cursor import SECTION, Source
 from ._directory import Order
 from ._order_notes import OrderNotes
 from ._ports import WorkflowStore
 from .approval import approvers
+from .watchers import ORDER_EVENTS
 
 log = structlog.get_logger("workflows")
+
+#: How many pages of unread status-log rows the check reads to learn which orders have some.
+UNREAD_PAGES = 4
+
+
+def _int(value: object) -> int | None:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 @dataclass
@@ -45,12 +66,47 @@ async def _buyer(ctx: PolicyContext, order: Order) -> str:
     return found.name if found else ""
 
 
-async def remind_pending(ctx: PolicyContext, store: WorkflowStore) -> ReminderReport:
+async def _unread(store: WorkflowStore, status_log: Source) -> set[int] | None:
+    """The orders with status-log rows the watcher has not read yet (``None``: more than a few
+    pages of them — the watcher is catching up, nothing can be told)."""
+    cursor = store.watch_cursor(ORDER_EVENTS)
+    if cursor is None:
+        return None
+    orders: set[int] = set()
+    for _ in range(UNREAD_PAGES):
+        items = await status_log.after(cursor, SECTION)
+        orders |= {number for item in items if (number := _int(item.data.get("UF_ORDER_ID")))}
+        if len(items) < SECTION:
+            return orders
+        cursor = items[-1].id
+    return None
+
+
+async def remind_pending(
+    ctx: PolicyContext, store: WorkflowStore, status_log: Source | None = None
+) -> ReminderReport:
+    """Remind and escalate the orders pending too long, by the episodes the status-log watcher
+    recorded (``status_log``: its source; ``None`` skips no order and forgets no episode)."""
     approval = ctx.config.approval
     directory = ctx.directory
     report = ReminderReport()
+    cursor = store.watch_cursor(ORDER_EVENTS)
+    quiet = (
+        status_log is not None
+        and cursor is not None
+        and not store.due_moves(1)
+        and await status_log.newest() <= cursor
+    )
     listed = await directory.orders_in(approval.pending)
-    store.keep_episodes([o.id for o in listed])
+    unread = await _unread(store, status_log) if status_log is not None else set()
+    if (
+        quiet
+        and unread == set()
+        and store.watch_cursor(ORDER_EVENTS) == cursor
+        and not store.due_moves(1)
+    ):  # no row written, none unread, none due since before the listing
+        store.keep_episodes([o.id for o in listed])
+    listed = [o for o in listed if unread is not None and o.id not in unread]
     orders = [o for o in listed if o.company_id is not None and not o.canceled]
     report.pending = len(orders)
     if not orders:

@@ -177,7 +177,8 @@ class WorkflowService:
     async def remind(self) -> ReminderReport:
         """Remind the owners of, and escalate, orders pending too long (the sweep's step)."""
         await self.start()
-        return await remind_pending(self.context(), self.store)
+        events = next((w.source for w in self.watchers if w.name == ORDER_EVENTS), None)
+        return await remind_pending(self.context(), self.store, events)
 
     async def deliver(self) -> DeliveryReport:
         await self.start()

@@ -25,6 +25,7 @@ from ._ports import WorkflowStore
 from .invitations import Invitations
 from .member_watch import MEMBERS_WATCH, MemberWatch, MemberWatchConfig
 from .reminders import remind_pending
+from .watchers import status_log_source
 
 INVITE_EXPIRY = "invite_expiry"
 APPROVAL_REMINDERS = "approval_reminders"
@@ -51,6 +52,7 @@ def build_sweeps(
 ) -> list[Sweep]:
     watch = MemberWatch(store, members)
     invitations = Invitations(bitrix, store)
+    events = status_log_source(bitrix)
 
     async def company_users(ctx: PolicyContext) -> object:
         return await watch.poll(MemberRows(bitrix, ctx.directory), ctx)
@@ -59,7 +61,7 @@ def build_sweeps(
         return await invitations.expire(ctx)
 
     async def approval_reminders(ctx: PolicyContext) -> object:
-        return await remind_pending(ctx, store)
+        return await remind_pending(ctx, store, events)
 
     made = {
         MEMBERS_WATCH: Sweep(MEMBERS_WATCH, company_users),

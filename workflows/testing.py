@@ -245,6 +245,13 @@ class MemoryWorkflowStore(PeopleMemory):
         for move_id, event in effects.seen:
             if move_id in self.moves and self.moves[move_id].seen_event is None:
                 self.moves[move_id] = replace(self.moves[move_id], seen_event=event)
+        for move_id, event in effects.overtaken:
+            if move_id not in self.moves:
+                continue
+            closed = self.moves[move_id]
+            if closed.state == MoveState.pending:
+                closed = replace(closed, state=MoveState.skipped, done_at=now)
+            self.moves[move_id] = replace(closed, seen_event=closed.seen_event or event)
         for order_id, episode in effects.episodes:
             if episode is None:
                 self.episode_rows.pop(order_id, None)
@@ -259,9 +266,11 @@ class MemoryWorkflowStore(PeopleMemory):
             m
             for _, m in sorted(self.moves.items())
             if m.order_id in wanted
-            and m.kind in STATUS_MOVES
-            and m.state in (MoveState.pending, MoveState.done)
             and m.seen_event is None
+            and (
+                m.state == MoveState.pending
+                or (m.kind in STATUS_MOVES and m.state == MoveState.done)
+            )
         ]
 
     def due_moves(self, limit: int) -> list[Move]:

@@ -100,25 +100,16 @@ def _moment(value: Any) -> datetime | None:
         return None
 
 
+def status_log_source(bitrix: BitrixClient) -> HlSource:
+    """The bridge's status log, ``b2b_order_events``."""
+    select = ["UF_ORDER_ID", "UF_OLD_STATUS", "UF_NEW_STATUS", "UF_USER_ID", "UF_REASON"]
+    return HlSource(bitrix, "B2bOrderEvents", [*select, "UF_CREATED_AT"])
+
+
 def build_watchers(bitrix: BitrixClient, store: WorkflowStore) -> list[Watcher]:
     """Every watcher, in :data:`WATCH_ORDER`."""
     made = {
-        ORDER_EVENTS: Watcher(
-            ORDER_EVENTS,
-            HlSource(
-                bitrix,
-                "B2bOrderEvents",
-                [
-                    "UF_ORDER_ID",
-                    "UF_OLD_STATUS",
-                    "UF_NEW_STATUS",
-                    "UF_USER_ID",
-                    "UF_REASON",
-                    "UF_CREATED_AT",
-                ],
-            ),
-            status_log,
-        ),
+        ORDER_EVENTS: Watcher(ORDER_EVENTS, status_log_source(bitrix), status_log),
         ORDER_COMMENTS: Watcher(
             ORDER_COMMENTS,
             HlSource(
@@ -163,4 +154,5 @@ __all__ = [
     "WATCH_ORDER",
     "HlSource",
     "build_watchers",
+    "status_log_source",
 ]

@@ -91,6 +91,17 @@ def record_effects(store: Store, conn: Connection, effects: ApprovalEffects, now
             .where(m.id == move_id, m.seen_event.is_(None))
             .values(seen_event=event)
         )
+    for move_id, event in effects.overtaken:
+        conn.execute(
+            update(approval_moves)
+            .where(m.id == move_id, m.state == MoveState.pending.value)
+            .values(state=MoveState.skipped.value, done_at=now)
+        )
+        conn.execute(
+            update(approval_moves)
+            .where(m.id == move_id, m.seen_event.is_(None))
+            .values(seen_event=event)
+        )
     for order_id, episode in effects.episodes:
         conn.execute(delete(approval_episodes).where(e.order_id == order_id))
         if episode is not None:
@@ -118,9 +129,9 @@ class ApprovalTables:
                     select(approval_moves)
                     .where(
                         m.order_id.in_(ids[start : start + 500]),
-                        m.kind.in_(_STATUS_MOVES),
-                        m.state.in_([MoveState.pending.value, MoveState.done.value]),
                         m.seen_event.is_(None),
+                        (m.state == MoveState.pending.value)
+                        | (m.kind.in_(_STATUS_MOVES) & (m.state == MoveState.done.value)),
                     )
                     .order_by(m.id)
                 )

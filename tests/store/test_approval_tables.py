@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from b2bsync.store import SqlWorkflowStore, Store, status_report
+from b2bsync.store._models import approval_moves
 from workflows import (
     ESCALATE,
     REMIND,
@@ -46,6 +49,17 @@ def _note(fact: str, at: datetime) -> Notification:
     )
 
 
+def _states(make: WorkflowStore) -> dict[str, tuple[str, int | None]]:
+    """Every move's kind → (state, seen row), read behind the port."""
+    if isinstance(make, MemoryWorkflowStore):
+        rows: list[Any] = list(make.moves.values())
+    else:
+        assert isinstance(make, SqlWorkflowStore)
+        with make.store.transaction(write=False) as conn:
+            rows = list(conn.execute(select(approval_moves)))
+    return {str(m.kind): (str(m.state), m.seen_event) for m in rows}
+
+
 def _revert(cause: int, order: int = 42) -> Move:
     return Move(order, MoveKind.revert, "AP", "PA", cause, actor=9, reason="нельзя")
 
@@ -63,8 +77,15 @@ def test_a_move_is_recorded_once_with_its_cursor(make: WorkflowStore, clock: Fak
     assert due[0].reason == "нельзя"
     assert due[0].actor == 9
     assert due[0].created_at == now
-    # only status moves wait for their status-log row
-    assert [m.order_id for m in make.open_moves([42, 43])] == [42]
+    # open: the status move waits for its status-log row, the cancellation to be made
+    assert [(m.order_id, m.kind) for m in make.open_moves([42, 43])] == [
+        (42, MoveKind.revert),
+        (43, MoveKind.cancel),
+    ]
+    (cancel,) = [m for m in due if m.kind == MoveKind.cancel]
+    assert cancel.id is not None
+    make.finish_move(cancel.id, MoveState.done, clock())
+    assert [m.order_id for m in make.open_moves([42, 43])] == [42]  # a made cancel is closed
 
 
 def test_a_move_is_finished_once(make: WorkflowStore, clock: FakeClock):
@@ -84,6 +105,27 @@ def test_a_move_is_finished_once(make: WorkflowStore, clock: FakeClock):
     assert make.open_moves([42]) == []
     stats = make.approval_stats()
     assert (stats.reverted, stats.pending_moves, stats.failed_moves) == (1, 0, ())
+
+
+def test_moves_overtaken_by_a_return_to_pending_are_closed(make: WorkflowStore, clock: FakeClock):
+    """A pending move is skipped and a made one kept done; neither is open any more."""
+    moved_on = Move(42, MoveKind.move_on, "AP", "N", 4)
+    cancel = Move(42, MoveKind.cancel, "RJ", "RJ", 5, reason="Дорого")
+    effects = ApprovalEffects(moves=[moved_on, cancel])
+    make.advance("order_events", 5, [], clock(), approval=effects)
+    first, second = make.due_moves(10)
+    assert first.id is not None
+    assert second.id is not None
+    make.finish_move(first.id, MoveState.done, clock())
+    later = clock.advance(minutes=5)
+    overtaken = ApprovalEffects(overtaken=[(first.id, 8), (second.id, 8)])
+    make.advance("order_events", 8, [], later, approval=overtaken)
+    assert make.open_moves([42]) == []
+    assert make.due_moves(10) == []
+    make.advance("order_events", 8, [], later, approval=overtaken)  # read again: no change
+    stats = make.approval_stats()
+    assert (stats.pending_moves, stats.failed_moves) == (0, ())
+    assert _states(make) == {"move_on": ("done", 8), "cancel": ("skipped", 8)}
 
 
 def test_a_failed_move_is_reported(make: WorkflowStore, clock: FakeClock):

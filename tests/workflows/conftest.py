@@ -11,11 +11,13 @@ deployment does; ``cab.bitrix`` is the administrator's webhook (user 1, "the sto
 (status PA, its ``B2B_COMPANY_ID``, the status-log row ``null → PA`` by the buyer);
 ``cab.site_status`` changes a status as someone on the site does (the cabinet's approve/reject,
 the admin panel, an agent), the module's status log recording it. ``cab.reconfigure`` rebuilds
-the service with other ``[approval]`` rules.
+the service with other ``[approval]`` rules. ``machine_settings`` are the state machines'
+hypothesis settings (``B2BSYNC_MACHINE_EXAMPLES`` raises their runs).
 """
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
@@ -25,6 +27,7 @@ from typing import Any
 
 import pytest
 import structlog
+from hypothesis import HealthCheck, settings
 
 from b2bsync.schema import schema_config
 from b2bsync.settings import ApprovalSettings, BitrixSettings
@@ -52,6 +55,18 @@ ROLES = ("owner", "accountant", "buyer", "viewer")
 LINK_SECRET = "s3cr3t-key-for-tests-0123456789abcdef"
 LINK_BASE = "https://shop.example.ru/b2bsync"
 MANAGERS_GROUP = 7
+
+
+def machine_settings(examples: int, steps: int) -> settings:
+    """The hypothesis settings of a state machine: ``examples`` runs of up to ``steps`` steps,
+    or as many runs as ``B2BSYNC_MACHINE_EXAMPLES`` asks for (``make machines EXAMPLES=500``)."""
+    wanted = os.environ.get("B2BSYNC_MACHINE_EXAMPLES", "").strip()
+    return settings(
+        max_examples=int(wanted) if wanted else examples,
+        stateful_step_count=steps,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 def approval_config(**changes: Any) -> ApprovalConfig:

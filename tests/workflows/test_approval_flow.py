@@ -302,3 +302,165 @@ async def test_a_reminder_offers_new_links_to_the_owners(cabinet: Cabinet, compa
     first, reminder = cabinet.mails("B2B_ORDER_APPROVAL_REQUIRED")
     assert reminder.fields["APPROVE_URL"].startswith("https://shop.example.ru/b2bsync/")
     assert reminder.fields["APPROVE_URL"] != first.fields["APPROVE_URL"]
+
+
+# Found by the orders state machine (test_orders_machine.py): stale moves, a forgotten episode,
+# cancelled orders asked for approval.
+
+
+async def _read_only(cab: Cabinet) -> None:
+    """The daemon reads the status log (its moves recorded) and dies before making them."""
+    from workflows import poll
+
+    watcher = next(w for w in cab.service.watchers if w.name == "order_events")
+    await poll(watcher, cab.store, cab.service.context, cab.world.now)
+
+
+async def test_a_revert_made_before_a_kill_never_undoes_a_later_decision(
+    cabinet: Cabinet, company: dict[str, int]
+):
+    owner, buyer = company["owner"], company["buyer"]
+    order = cabinet.pending_order(0, buyer)
+    await _settle(cabinet)
+    cabinet.site_status(order, "AP", buyer)
+    # the revert is made on the site; the process dies before recording it
+    finish = cabinet.store.finish_move
+    cabinet.store.finish_move = lambda *a, **k: None  # type: ignore[method-assign]
+    await cabinet.service.poll("order_events")
+    cabinet.store.finish_move = finish  # type: ignore[method-assign]
+    assert cabinet.order(order)["statusId"] == "PA"
+    cabinet.site_status(order, "AP", owner)  # the owner decides before the daemon is back
+    await _settle(cabinet)
+    await _settle(cabinet)
+    assert cabinet.order(order)["statusId"] == "N"
+    service = cabinet.service_user
+    assert [r[:3] for r in cabinet.log(order)][-3:] == [
+        ("AP", "PA", service),
+        ("PA", "AP", owner),
+        ("AP", "N", service),
+    ]
+    assert [m.fields["EMAIL_TO"] for m in cabinet.mails("B2B_ORDER_APPROVED")] == [_email(buyer)]
+    assert len(cabinet.mails("B2B_ORDER_APPROVAL_REQUIRED")) == 1  # asked once
+
+
+@pytest.mark.parametrize("killed", [False, True], ids=["one-poll", "killed-before-the-moves"])
+async def test_a_change_overtaken_by_a_return_to_pending_is_not_reverted(
+    cabinet: Cabinet, company: dict[str, int], killed: bool
+):
+    """An unauthorised change, the order put back to pending by hand and then approved by an
+    owner — all before b2bsync made the revert: the revert is moot, the approval stands."""
+    owner, buyer = company["owner"], company["buyer"]
+    order = cabinet.pending_order(0, buyer)
+    await _settle(cabinet)
+    cabinet.site_status(order, "AP", STAFF)
+    if killed:
+        await _read_only(cabinet)
+    cabinet.site_status(order, "PA", STAFF)
+    cabinet.site_status(order, "AP", owner)
+    await _settle(cabinet)
+    await _settle(cabinet)
+    assert cabinet.order(order)["statusId"] == "N"
+    assert [r[1] for r in cabinet.log(order)] == ["PA", "AP", "PA", "AP", "N"]
+    assert [m.fields["EMAIL_TO"] for m in cabinet.mails("B2B_ORDER_APPROVED")] == [_email(buyer)]
+    # killed: the hand-made return to pending stands for the recorded revert; in one poll the
+    # revert is never recorded at all
+    moves = [m.kind for m in cabinet.store.moves.values()]  # type: ignore[attr-defined]
+    assert moves == (["revert", "move_on"] if killed else ["move_on"])
+
+
+async def test_a_rejection_overtaken_by_a_return_to_pending_cancels_nothing(
+    cabinet: Cabinet, company: dict[str, int]
+):
+    """Rejected, and put back to pending before b2bsync cancelled the order; then someone
+    without the right rejects it: the first cancellation is moot, the change is reverted."""
+    owner, buyer = company["owner"], company["buyer"]
+    order = cabinet.pending_order(0, buyer)
+    await _settle(cabinet)
+    cabinet.site_status(order, "RJ", owner, reason="Дорого")
+    await _read_only(cabinet)  # the cancellation is recorded, not made
+    cabinet.site_status(order, "PA", STAFF)  # the manager asks the owner to think again
+    cabinet.site_status(order, "RJ", buyer, reason="Передумал")
+    await _settle(cabinet)
+    await _settle(cabinet)
+    row = cabinet.order(order)
+    assert (row["statusId"], row["canceled"], row["reasonCanceled"]) == ("PA", "N", "")
+    moves = [(m.kind, m.state) for m in cabinet.store.moves.values()]  # type: ignore[attr-defined]
+    assert moves == [("cancel", "skipped"), ("revert", "done")]
+
+
+async def test_a_change_awaiting_its_revert_keeps_the_reminder_clock(
+    cabinet: Cabinet, company: dict[str, int]
+):
+    """The reminder sweep runs between an unauthorised change and the poll that reverts it: the
+    order's pending episode survives, so the owner is reminded once, 24 h after the start."""
+    owner, buyer = company["owner"], company["buyer"]
+    order = cabinet.pending_order(0, buyer)
+    await _settle(cabinet)
+    start = int(cabinet.world.now().timestamp())
+    cabinet.world.advance(20 * 3600)
+    cabinet.site_status(order, "AP", buyer)
+    await cabinet.service.remind()  # the sweep before the watcher: the change is not read yet
+    await _settle(cabinet)
+    assert cabinet.order(order)["statusId"] == "PA"
+    cabinet.world.advance(5 * 3600)
+    await cabinet.service.remind()
+    await cabinet.service.deliver()
+    asked = cabinet.mails("B2B_ORDER_APPROVAL_REQUIRED")
+    reminders = [m.dedup_key for m in asked if ":remind:" in m.dedup_key]
+    assert reminders == [f"B2B_ORDER_APPROVAL_REQUIRED:order:{order}:remind:{start}:{owner}"]
+    cabinet.world.advance(20 * 3600)
+    await cabinet.service.remind()
+    await cabinet.service.deliver()
+    assert len(cabinet.mails("B2B_ORDER_APPROVAL_REQUIRED")) == 2  # the request, one reminder
+
+
+async def test_a_return_to_pending_not_read_yet_is_no_late_reminder(
+    cabinet: Cabinet, company: dict[str, int]
+):
+    """Approved and put back to pending 23 h into its wait, both changes not read yet when the
+    check runs: the order is not reminded against the episode that ended — its new one is
+    reminded 24 h after it began."""
+    owner, buyer = company["owner"], company["buyer"]
+    order = cabinet.pending_order(0, buyer)
+    await _settle(cabinet)
+    cabinet.world.advance(23 * 3600)
+    cabinet.site_status(order, "AP", owner)
+    cabinet.site_status(order, "PA", STAFF)
+    again = int(cabinet.world.now().timestamp())
+    cabinet.world.advance(2 * 3600)
+    await cabinet.service.remind()
+    await _settle(cabinet)
+    asked = [m.dedup_key for m in cabinet.mails("B2B_ORDER_APPROVAL_REQUIRED")]
+    assert [k for k in asked if ":remind:" in k] == []
+    cabinet.world.advance(22 * 3600)
+    await cabinet.service.remind()
+    await cabinet.service.deliver()
+    asked = [m.dedup_key for m in cabinet.mails("B2B_ORDER_APPROVAL_REQUIRED")]
+    assert [k for k in asked if ":remind:" in k] == [
+        f"B2B_ORDER_APPROVAL_REQUIRED:order:{order}:remind:{again}:{owner}"
+    ]
+
+
+async def test_a_cancelled_order_is_out_of_the_approval_workflow(
+    cabinet: Cabinet, company: dict[str, int]
+):
+    """Rejected and cancelled, then put back to pending on the admin panel: nobody is asked to
+    decide a cancelled order (its links would be refused, it is never reminded), and its status
+    changes are plain status changes."""
+    owner, buyer = company["owner"], company["buyer"]
+    order = cabinet.pending_order(0, buyer)
+    await _settle(cabinet)
+    cabinet.site_status(order, "RJ", owner, reason="Дорого")
+    await _settle(cabinet)
+    assert cabinet.order(order)["canceled"] == "Y"
+    before = len(cabinet.mails())
+    cabinet.site_status(order, "PA", STAFF)
+    cabinet.site_status(order, "AP", owner)
+    await _settle(cabinet)
+    await _settle(cabinet)
+    assert cabinet.order(order)["statusId"] == "AP"  # not moved on: the order is cancelled
+    assert [(m.event_name, m.fields["EMAIL_TO"]) for m in cabinet.mails()[before:]] == [
+        ("B2B_ORDER_STATUS_CHANGED", _email(buyer)),
+        ("B2B_ORDER_STATUS_CHANGED", _email(buyer)),
+    ]
+    assert cabinet.store.approval_stats().pending_orders == 0

@@ -16,7 +16,6 @@ import asyncio
 import hashlib
 from typing import Any
 
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -39,7 +38,7 @@ from workflows.members import Action
 from workflows.roles import Role
 from workflows.testing import MemoryWorkflowStore
 
-from .conftest import Cabinet, make_cabinet
+from .conftest import Cabinet, machine_settings, make_cabinet
 
 ACCEPT = "https://b2b.test/invites/accept"
 ROLES = [r.value for r in Role]
@@ -182,10 +181,5 @@ class PeopleMachine(RuleBasedStateMachine):
         assert len(emails) == len(set(emails)), "two site users with one address"
 
 
-PeopleMachine.TestCase.settings = settings(
-    max_examples=10,
-    stateful_step_count=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+PeopleMachine.TestCase.settings = machine_settings(examples=10, steps=15)
 TestPeople = PeopleMachine.TestCase
