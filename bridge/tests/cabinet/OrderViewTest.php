@@ -105,6 +105,17 @@ final class OrderViewTest extends TestCase
         $this->denied(CabinetDenied::CONFLICT, fn () => $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->approve($m, W::PENDING_ORDER)));
     }
 
+    public function testACancelledOrderIsNotDecidedEvenWhilePending(): void
+    {
+        $this->world->site->orders[W::PENDING_ORDER]['CANCELED'] = true;
+        $events = count($this->rows(CabinetRows::ORDER_EVENTS));
+        self::assertFalse($this->view(W::OWNER, W::PENDING_ORDER)['CAN_APPROVE']);
+        $this->denied(CabinetDenied::CONFLICT, fn () => $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->approve($m, W::PENDING_ORDER)));
+        $this->denied(CabinetDenied::CONFLICT, fn () => $this->act(W::OWNER, static fn (OrderView $v, $m) => $v->reject($m, W::PENDING_ORDER, 'нет')));
+        self::assertSame('PA', $this->world->site->orders[W::PENDING_ORDER]['STATUS_ID']);
+        self::assertCount($events, $this->rows(CabinetRows::ORDER_EVENTS));
+    }
+
     public function testNobodyElseDecidesWhateverThePageShowed(): void
     {
         $events = count($this->rows(CabinetRows::ORDER_EVENTS));

@@ -57,7 +57,7 @@ final class OrderView
         $names = $this->cabinet->names([$order['USER_ID'], $order['RESPONSIBLE_ID'], ...array_column($events, 'UF_USER_ID'), ...array_column($comments, 'UF_USER_ID')]);
         $statusName = static fn (?string $id): string => $id === null || $id === '' ? '' : ($statuses[$id]['NAME'] ?? $id);
         $xml = $statuses[$order['STATUS_ID']]['XML_ID'] ?? '';
-        $pending = $xml === OrderList::PENDING;
+        $pending = $xml === OrderList::PENDING && !$order['CANCELED'];
         $mayApprove = $scope->can($m, CabinetAccess::ORDERS_APPROVE);
 
         $history = [];
@@ -217,7 +217,9 @@ final class OrderView
         $scope = $this->cabinet->scope();
         $scope->require($m, CabinetAccess::ORDERS_APPROVE);
         $order = $scope->order($m, $this->cabinet->orders(), $orderId);
-        if ($order['STATUS_ID'] !== $this->status(OrderList::PENDING)) {
+        if ($order['STATUS_ID'] !== $this->status(OrderList::PENDING) || $order['CANCELED']) {
+            // a cancelled order is out of the approval workflow (b2bsync neither moves it on
+            // nor reverts a change of it), as the one-click page refuses it too
             throw new CabinetDenied(CabinetDenied::CONFLICT, 'the order is not waiting for approval');
         }
         return $order;
