@@ -20,6 +20,7 @@ import structlog
 
 from bitrix_client import AccessDeniedError, BitrixClient, Command, NotFoundError
 
+from ._values import as_id
 from .notifications import Recipient
 from .roles import Capability, Role, can
 
@@ -31,14 +32,6 @@ COMPANY_PROPERTY = "B2B_COMPANY_ID"
 CHUNK = 50
 
 log = structlog.get_logger("workflows")
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _rows(result: Any, key: str | None = None) -> list[dict[str, Any]]:
@@ -134,7 +127,7 @@ class Directory:
                 for spec in await self.bitrix.bridge.fields(int(found["ID"])):
                     if spec.get("FIELD_NAME") == field:
                         for item in spec.get("LIST") or []:
-                            if isinstance(item, dict) and (number := _int(item.get("ID"))):
+                            if isinstance(item, dict) and (number := as_id(item.get("ID"))):
                                 codes[number] = str(item.get("XML_ID") or "")
             self._enums[key] = codes
         return self._enums[key]
@@ -148,10 +141,10 @@ class Directory:
                 self._members[number] = []
             for rows in await self._lists(MEMBERS, "UF_COMPANY_ID", wanted):
                 for row in rows:
-                    company, user = _int(row.get("UF_COMPANY_ID")), _int(row.get("UF_USER_ID"))
+                    company, user = as_id(row.get("UF_COMPANY_ID")), as_id(row.get("UF_USER_ID"))
                     if company is None or user is None:
                         continue
-                    role_id = _int(row.get("UF_ROLE")) or 0
+                    role_id = as_id(row.get("UF_ROLE")) or 0
                     if role_id not in roles:
                         roles = await self.enum_codes(MEMBERS, "UF_ROLE", need=role_id)
                     role = roles.get(role_id, "")
@@ -203,12 +196,12 @@ class Directory:
                 self._companies[missing] = None
             for rows in await self._lists(COMPANIES, "ID", wanted):
                 for row in rows:
-                    number = _int(row.get("ID"))
+                    number = as_id(row.get("ID"))
                     if number is not None:
                         self._companies[number] = Company(
                             number,
                             str(row.get("UF_NAME") or ""),
-                            _int(row.get("UF_MANAGER_ID")),
+                            as_id(row.get("UF_MANAGER_ID")),
                             str(row.get("UF_XML_ID") or ""),
                         )
         return {i: self._companies.get(i) for i in ids}
@@ -236,13 +229,13 @@ class Directory:
             ]
             for result in await self._batch(commands):
                 for row in _rows(result):
-                    number = _int(row.get("ID"))
+                    number = as_id(row.get("ID"))
                     if number is None:
                         continue
                     groups = row.get("GROUP_IDS")
                     if isinstance(groups, list):
                         self._groups[number] = frozenset(
-                            g for item in groups if (g := _int(item)) is not None
+                            g for item in groups if (g := as_id(item)) is not None
                         )
                     if row.get("ACTIVE") != "Y":
                         continue
@@ -281,7 +274,7 @@ class Directory:
                 found = []
             for rows in found:
                 for row in rows:
-                    order, user = _int(row.get("UF_ORDER_ID")), _int(row.get("UF_USER_ID"))
+                    order, user = as_id(row.get("UF_ORDER_ID")), as_id(row.get("UF_USER_ID"))
                     if order is not None and user is not None:
                         self._followers.setdefault(order, []).append(user)
         return {o: sorted(set(self._followers.get(o, []))) for o in order_ids}
@@ -326,18 +319,18 @@ class Directory:
             companies: dict[int, int] = {}
             for result in results[1::2]:
                 for row in _rows(result, "propertyValues"):
-                    order_id, company_id = _int(row.get("orderId")), _int(row.get("value"))
+                    order_id, company_id = as_id(row.get("orderId")), as_id(row.get("value"))
                     if order_id is not None and company_id is not None:
                         companies[order_id] = company_id
             for result in results[0::2]:
                 for row in _rows(result, "orders"):
-                    number = _int(row.get("id"))
+                    number = as_id(row.get("id"))
                     if number is None:
                         continue
                     self._orders[number] = Order(
                         number,
                         str(row.get("accountNumber") or number),
-                        _int(row.get("userId")),
+                        as_id(row.get("userId")),
                         companies.get(number),
                         _datetime(row.get("dateInsert")),
                         _decimal(row.get("price")),
@@ -359,7 +352,7 @@ class Directory:
             async for row in self.bitrix.sale.orders(
                 {"statusId": status}, ["id"], count_first=False
             )
-            if (number := _int(row.get("id"))) is not None
+            if (number := as_id(row.get("id"))) is not None
         ]
         self._orders = {k: v for k, v in self._orders.items() if k not in set(ids)}
         found = await self.orders(ids)

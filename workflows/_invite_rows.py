@@ -16,6 +16,7 @@ from typing import Any
 from bitrix_client import BitrixClient, iso_datetime
 
 from ._directory import Directory
+from ._values import as_id
 from .invites import Invite, Status, token_hash
 
 BLOCK = "B2bInvites"
@@ -31,14 +32,6 @@ SELECT = (
     "UF_ACCEPTED_USER_ID",
     "UF_CREATED_AT",
 )
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _moment(value: Any) -> datetime | None:
@@ -69,14 +62,14 @@ class InviteRows:
         return {code: number for number, code in (await self._codes(field)).items()}
 
     async def _code(self, field: str, value: Any) -> str:
-        number = _int(value) or 0
+        number = as_id(value) or 0
         codes = await self._codes(field)
         if number and number not in codes:
             codes = await self._codes(field, need=number)
         return codes.get(number, "")
 
     async def parse(self, row: Mapping[str, Any]) -> Invite | None:
-        number, company = _int(row.get("ID")), _int(row.get("UF_COMPANY_ID"))
+        number, company = as_id(row.get("ID")), as_id(row.get("UF_COMPANY_ID"))
         if number is None or company is None:
             return None
         return Invite(
@@ -86,9 +79,9 @@ class InviteRows:
             role=await self._code("UF_ROLE", row.get("UF_ROLE")),
             status=await self._code("UF_STATUS", row.get("UF_STATUS")),
             token_hash=str(row.get("UF_TOKEN_HASH") or ""),
-            invited_by=_int(row.get("UF_INVITED_BY")),
+            invited_by=as_id(row.get("UF_INVITED_BY")),
             expires_at=_moment(row.get("UF_EXPIRES_AT")),
-            accepted_user_id=_int(row.get("UF_ACCEPTED_USER_ID")),
+            accepted_user_id=as_id(row.get("UF_ACCEPTED_USER_ID")),
             created_at=_moment(row.get("UF_CREATED_AT")),
         )
 

@@ -18,6 +18,7 @@ from typing import Any
 from bitrix_client import BitrixClient, iso_datetime
 
 from ._directory import COMPANIES, MEMBERS, Company, Directory
+from ._values import as_id
 from .members import Loss, Membership, Write
 
 KEY = ("UF_COMPANY_ID", "UF_USER_ID")
@@ -30,14 +31,6 @@ SELECT = (
     "UF_ORDER_LIMIT",
     "UF_UPDATED_AT",
 )
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _flag(value: Any) -> bool:
@@ -76,10 +69,10 @@ class MemberRows:
 
     async def parse(self, row: Mapping[str, Any]) -> Membership | None:
         """A site row as a membership (``None`` for a row without company or user)."""
-        row_id, company, user = (_int(row.get(k)) for k in ("ID", *KEY))
+        row_id, company, user = (as_id(row.get(k)) for k in ("ID", *KEY))
         if row_id is None or company is None or user is None:
             return None
-        role_id = _int(row.get("UF_ROLE")) or 0
+        role_id = as_id(row.get("UF_ROLE")) or 0
         roles = await self._roles()
         if role_id and role_id not in roles:
             roles = await self._roles(need=role_id)
@@ -120,12 +113,12 @@ class MemberRows:
         async for row in self.bitrix.bridge.items(
             COMPANIES, flt, select=["ID", "UF_NAME", "UF_MANAGER_ID", "UF_XML_ID"]
         ):
-            number = _int(row.get("ID"))
+            number = as_id(row.get("ID"))
             if number is not None:
                 return Company(
                     number,
                     str(row.get("UF_NAME") or ""),
-                    _int(row.get("UF_MANAGER_ID")),
+                    as_id(row.get("UF_MANAGER_ID")),
                     str(row.get("UF_XML_ID") or ""),
                 )
         return None

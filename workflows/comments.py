@@ -23,18 +23,11 @@ from typing import Any
 from ._context import PolicyContext
 from ._cursor import Item
 from ._directory import Order
+from ._values import as_id
 from .notifications import Notification, Recipient, addressed
 from .roles import Capability, Role
 
 TYPE = "B2B_ORDER_COMMENT"
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _flag(value: Any) -> bool:
@@ -69,17 +62,17 @@ def _same(fields: dict[str, str]) -> Callable[[Recipient], dict[str, str]]:
 
 async def order_comment(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
     directory = ctx.directory
-    orders = await directory.orders([o for i in items if (o := _int(i.data.get("UF_ORDER_ID")))])
+    orders = await directory.orders([o for i in items if (o := as_id(i.data.get("UF_ORDER_ID")))])
     company_ids = [o.company_id for o in orders.values() if o is not None and o.company_id]
     companies = await directory.companies(company_ids)
     await directory.members(company_ids)
     out: list[Notification] = []
     for item in items:
-        order = orders.get(_int(item.data.get("UF_ORDER_ID")) or 0)
+        order = orders.get(as_id(item.data.get("UF_ORDER_ID")) or 0)
         if order is None or order.company_id is None:
             continue
         company = companies.get(order.company_id)
-        author = _int(item.data.get("UF_USER_ID"))
+        author = as_id(item.data.get("UF_USER_ID"))
         internal = _flag(item.data.get("UF_IS_INTERNAL"))
         manager = company.manager_id if company else None
         users = await _audience(ctx, order, author, internal, manager)

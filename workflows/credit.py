@@ -15,19 +15,12 @@ from typing import Any
 
 from ._context import PolicyContext, money_text
 from ._cursor import Item
+from ._values import as_id
 from .notifications import Notification, Recipient, addressed
 from .roles import Role
 
 TYPE = "B2B_CREDIT_BLOCKED"
 RECIPIENT_ROLES = (Role.owner, Role.accountant)
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def reason_text(data: dict[str, Any] | Any, language: str) -> str:
@@ -60,13 +53,13 @@ def _fields(data: Any, company_name: str, ctx: PolicyContext) -> Callable[[Recip
 
 async def credit_blocked(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
     directory = ctx.directory
-    company_ids = [c for item in items if (c := _int(item.data.get("company_id")))]
+    company_ids = [c for item in items if (c := as_id(item.data.get("company_id")))]
     companies = await directory.companies(company_ids)
     await directory.members(company_ids)
     out: list[Notification] = []
     for item in items:
         data = item.data
-        company_id = _int(data.get("company_id"))
+        company_id = as_id(data.get("company_id"))
         episode = str(data.get("episode") or "")
         if company_id is None or not episode:
             continue

@@ -25,6 +25,7 @@ from ._context import PolicyContext, money_text
 from ._cursor import Item
 from ._directory import DOCUMENTS, Directory
 from ._errors import NotAllowed, NotFound, Unavailable
+from ._values import as_id
 from .notifications import Notification, Recipient, addressed
 from .roles import Capability
 
@@ -44,14 +45,6 @@ DOC_TYPE_NAMES = _type_names()
 def type_name(code: str, language: str) -> str:
     names = DOC_TYPE_NAMES.get(code)
     return names.get(language) if names is not None else code
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _fields(data: Any, company_name: str, ctx: PolicyContext) -> Callable[[Recipient], Any]:
@@ -74,13 +67,13 @@ def _fields(data: Any, company_name: str, ctx: PolicyContext) -> Callable[[Recip
 
 async def document_ready(items: Sequence[Item], ctx: PolicyContext) -> list[Notification]:
     directory = ctx.directory
-    company_ids = [c for item in items if (c := _int(item.data.get("company_id")))]
+    company_ids = [c for item in items if (c := as_id(item.data.get("company_id")))]
     companies = await directory.companies(company_ids)
     await directory.members(company_ids)
     out: list[Notification] = []
     for item in items:
         data = item.data
-        company_id = _int(data.get("company_id"))
+        company_id = as_id(data.get("company_id"))
         guid = str(data.get("document_guid") or "")
         if company_id is None or not guid:
             continue
@@ -141,11 +134,11 @@ async def authorize_download(directory: Directory, reference: str, user_id: int)
             row = None
         if row is None or str(row.get("UF_DELETED")) in ("1", "True", "true"):
             raise NotFound("no such document")
-        company_id = _int(row.get("UF_COMPANY_ID"))
+        company_id = as_id(row.get("UF_COMPANY_ID"))
         member = await directory.membership(company_id, user_id) if company_id else None
         if member is None or not member.may(Capability.view_documents):
             raise NotAllowed("this account may not download the company's documents")
-        type_id = _int(row.get("UF_DOC_TYPE")) or 0
+        type_id = as_id(row.get("UF_DOC_TYPE")) or 0
         types = await directory.enum_codes(DOCUMENTS, "UF_DOC_TYPE", need=type_id)
     except FatalError as exc:
         raise Unavailable(f"the store refused b2bsync's request: {exc}") from exc

@@ -46,6 +46,7 @@ from ._context import PolicyContext
 from ._cursor import Effects, Item
 from ._directory import Company, Member, Order
 from ._order_notes import APPROVED, CREATED, REJECTED, STATUS_CHANGED, OrderNotes
+from ._values import as_id
 from .approval import Act, Actor, active_owners, approvers, classify, decide, revert_reason
 from .notifications import Notification
 from .roles import Capability
@@ -53,14 +54,6 @@ from .roles import Capability
 log = structlog.get_logger("workflows")
 
 TYPE = STATUS_CHANGED
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 def _code(value: Any) -> str:
@@ -84,10 +77,10 @@ class LogRow:
         data = item.data
         return cls(
             item.id,
-            _int(data.get("UF_ORDER_ID")),
+            as_id(data.get("UF_ORDER_ID")),
             _code(data.get("UF_OLD_STATUS")),
             _code(data.get("UF_NEW_STATUS")),
-            _int(data.get("UF_USER_ID")),
+            as_id(data.get("UF_USER_ID")),
             " ".join(str(data.get("UF_REASON") or "").split()),
             item.at,
         )

@@ -34,6 +34,7 @@ from ._cursor import SECTION, Source
 from ._directory import Order
 from ._order_notes import OrderNotes
 from ._ports import WorkflowStore
+from ._values import as_id
 from .approval import approvers
 from .watchers import ORDER_EVENTS
 
@@ -41,14 +42,6 @@ log = structlog.get_logger("workflows")
 
 #: How many pages of unread status-log rows the check reads to learn which orders have some.
 UNREAD_PAGES = 4
-
-
-def _int(value: object) -> int | None:
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
 
 
 @dataclass
@@ -75,7 +68,7 @@ async def _unread(store: WorkflowStore, status_log: Source) -> set[int] | None:
     orders: set[int] = set()
     for _ in range(UNREAD_PAGES):
         items = await status_log.after(cursor, SECTION)
-        orders |= {number for item in items if (number := _int(item.data.get("UF_ORDER_ID")))}
+        orders |= {number for item in items if (number := as_id(item.data.get("UF_ORDER_ID")))}
         if len(items) < SECTION:
             return orders
         cursor = items[-1].id
