@@ -17,6 +17,7 @@ hypothesis settings (``B2BSYNC_MACHINE_EXAMPLES`` raises their runs).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 from collections.abc import AsyncIterator, Iterator
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 import structlog
 from hypothesis import HealthCheck, settings
+from hypothesis.stateful import RuleBasedStateMachine
 
 from b2bsync.schema import schema_config
 from b2bsync.settings import ApprovalSettings, BitrixSettings
@@ -67,6 +69,27 @@ def machine_settings(examples: int, steps: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
+
+
+class CabinetMachine(RuleBasedStateMachine):
+    """The world of a state machine: two companies on the Bitrix fake, the in-memory state
+    store on the fake's clock, and an event loop to run the async steps on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.store = MemoryWorkflowStore()
+        self.made = make_cabinet(self.store, companies=2)
+        self.cab: Cabinet = self.run(self.made.__anext__())
+        self.store.clock = self.cab.world.now
+        self.companies = [self.cab.company_id(0), self.cab.company_id(1)]
+
+    def run(self, work: Any) -> Any:
+        return self.loop.run_until_complete(work)
+
+    def teardown(self) -> None:
+        self.run(self.made.aclose())
+        self.loop.close()
 
 
 def approval_config(**changes: Any) -> ApprovalConfig:

@@ -46,7 +46,6 @@ delivers): every notification the oracle expects was delivered, by mail and to t
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -56,7 +55,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import event
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from bitrix_client.fake import OrderRefused
 from workflows import (
@@ -84,15 +83,13 @@ from workflows.approval import decide as act_on
 from workflows.members import Action
 from workflows.roles import Role
 from workflows.sweeps import APPROVAL_REMINDERS
-from workflows.testing import MemoryWorkflowStore
 
 from .conftest import (
     LINK_SECRET,
     MANAGERS_GROUP,
-    Cabinet,
+    CabinetMachine,
     approval_config,
     machine_settings,
-    make_cabinet,
 )
 
 PENDING, APPROVED, REJECTED, NEXT = "PA", "AP", "RJ", "N"
@@ -149,15 +146,9 @@ class LogRow:
         return self.old == PENDING and self.new != PENDING
 
 
-class OrdersMachine(RuleBasedStateMachine):
+class OrdersMachine(CabinetMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.store = MemoryWorkflowStore()
-        self.made = make_cabinet(self.store, companies=2)
-        self.cab: Cabinet = self.run(self.made.__anext__())
-        self.store.clock = self.cab.world.now
-        self.companies = [self.cab.company_id(0), self.cab.company_id(1)]
         self.managers: dict[int, int] = {}  # company → its manager (UF_MANAGER_ID)
         self.role_codes: dict[int, str] = {}
         self.run(self.furnish())
@@ -182,9 +173,6 @@ class OrdersMachine(RuleBasedStateMachine):
         self.polled = self.settled = False
 
     # the world ---------------------------------------------------------------------------------
-    def run(self, work: Any) -> Any:
-        return self.loop.run_until_complete(work)
-
     async def furnish(self) -> None:
         """Each company gets a viewer, company 0 a second owner; company 0's manager is in the
         override group, company 1's is not; approval thresholds and the buyer's own limit."""
@@ -233,8 +221,7 @@ class OrdersMachine(RuleBasedStateMachine):
         reached["traces by hand"] = len([r for r in self.traces if r not in self.own_rows()])
         for what, count in sorted(reached.items()):
             event(what, min(count, 5))
-        self.run(self.made.aclose())
-        self.loop.close()
+        super().teardown()
 
     def seats(self, company: int) -> dict[int, Seat]:
         """The company's memberships as the site has them now, by user."""

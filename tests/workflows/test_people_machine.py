@@ -12,12 +12,11 @@ killed and started again from its state store. After every poll:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 
 from bitrix_client import iso_datetime
 from workflows import (
@@ -36,40 +35,26 @@ from workflows import (
 )
 from workflows.members import Action
 from workflows.roles import Role
-from workflows.testing import MemoryWorkflowStore
 
-from .conftest import Cabinet, machine_settings, make_cabinet
+from .conftest import CabinetMachine, machine_settings
 
 ACCEPT = "https://b2b.test/invites/accept"
 ROLES = [r.value for r in Role]
 EMAILS = ["anna@new.example", "boris@new.example", "vera@new.example"]
 
 
-class PeopleMachine(RuleBasedStateMachine):
+class PeopleMachine(CabinetMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.store = MemoryWorkflowStore()
-        self.made = make_cabinet(self.store, companies=2)
-        self.cab: Cabinet = self.run(self.made.__anext__())
-        self.store.clock = self.cab.world.now
         self.config = ServiceConfig(watch=WatchConfig(accept_url=ACCEPT))
         self.service = self.start()
         self.run(self.service.poll())  # the first scan: the snapshot, the invites cursor
-        self.companies = [self.cab.company_id(0), self.cab.company_id(1)]
         self.accepted: dict[int, int] = {}  # invite → user
         self.made_users: dict[str, int] = {}  # address → users made by the page
-
-    def run(self, work: Any) -> Any:
-        return self.loop.run_until_complete(work)
 
     def start(self) -> WorkflowService:
         """A daemon process: everything it knows comes from the state store."""
         return WorkflowService(self.cab.bitrix, self.store, self.cab.world.now, self.config)
-
-    def teardown(self) -> None:
-        self.run(self.made.aclose())
-        self.loop.close()
 
     def members(self, company: int) -> list[Any]:
         return self.run(MemberRows(self.cab.bitrix).of_company(company))
