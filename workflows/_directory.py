@@ -98,7 +98,8 @@ class Directory:
     ) -> None:
         self.bitrix = bitrix
         self.default_language = default_language
-        self._languages = set(languages)
+        # a set passed in is shared (filled in place): the site's languages for many directories
+        self._languages = languages if isinstance(languages, set) else set(languages)
         self._members: dict[int, list[Member]] = {}
         self._companies: dict[int, Company | None] = {}
         self._users: dict[int, Recipient | None] = {}
@@ -213,7 +214,7 @@ class Directory:
     async def languages(self) -> set[str]:
         if not self._languages:
             info = await self.bitrix.bridge.info()
-            self._languages = {str(lang) for lang in info.get("LANGUAGES") or []}
+            self._languages.update(str(lang) for lang in info.get("LANGUAGES") or [])
         return self._languages
 
     async def recipients(self, user_ids: Iterable[int]) -> dict[int, Recipient | None]:

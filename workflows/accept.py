@@ -83,10 +83,12 @@ class Acceptance:
     claim_stale: timedelta = CLAIM_STALE
     #: enumeration item IDs → codes shared between requests (they never change)
     enums: dict[tuple[str, str], dict[int, str]] | None = None
+    #: the site's languages, shared between requests likewise (filled on first use)
+    languages: set[str] = field(default_factory=set)
     directory: Directory = field(init=False)
 
     def __post_init__(self) -> None:
-        self.directory = Directory(self.bitrix, enums=self.enums)
+        self.directory = Directory(self.bitrix, enums=self.enums, languages=self.languages)
 
     async def open(self, token: str, now: datetime) -> Invite:
         """The invite ``token`` may accept now, or why not (see :func:`acceptance`)."""

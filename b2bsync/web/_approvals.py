@@ -255,7 +255,7 @@ async def _check(
         raise _Refusal(403, "link_invalid") from None
     if await _used(state, link.nonce):
         raise _Refusal(410, "link_used")
-    directory = Directory(state.bitrix, enums=state.enums)
+    directory = Directory(state.bitrix, enums=state.enums, languages=state.languages)
     try:
         order = await directory.order(link.order_id)
         if order is None or order.company_id is None:

@@ -76,7 +76,7 @@ async def download(request: Request) -> Response:
         log.warning("http.download.refused", reason="link invalid")
         return _page(request, state, 403, "link_invalid")
     try:
-        directory = Directory(state.bitrix, enums=state.enums)
+        directory = Directory(state.bitrix, enums=state.enums, languages=state.languages)
         grant = await authorize_download(directory, link.document_id, link.user_id)
     except NotFound:
         return _page(request, state, 404, "not_found")

@@ -132,6 +132,7 @@ def _acceptance(state: AppState) -> Acceptance:
         user_groups=pages.user_groups,
         claim_stale=pages.claim_stale,
         enums=state.enums,
+        languages=state.languages,
     )
 
 

@@ -59,6 +59,8 @@ class AppState:
     health: dict[str, Any] = field(default_factory=dict)
     #: enumeration item IDs → XML_IDs, shared by every request's directory (they never change)
     enums: dict[tuple[str, str], dict[int, str]] = field(default_factory=dict)
+    #: the site's active languages, read once (``b2bsync.info``) for every request's directory
+    languages: set[str] = field(default_factory=set)
     #: the invite pages' request budgets (per address, per invite link)
     buckets: Buckets = field(default_factory=Buckets)
 

@@ -89,8 +89,11 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
 async def test_get_only_shows_and_post_approves_once(site: Site):
     cab = site.cab
     order, approve, reject = await site.pending()
+    info = cab.world.app.stats.calls
+    before = info["b2bsync.info"]
     pages = [await site.client.get(approve) for _ in range(3)]  # a scanner, a preview, the owner
     assert [p.status_code for p in pages] == [200, 200, 200]
+    assert info["b2bsync.info"] - before == 1, "the site's languages are read once per app"
     first, page = pages[0], pages[-1]
     assert "Согласовать заказ №" in page.text
     assert "Перфоратор SDS-plus 800 Вт" in page.text
