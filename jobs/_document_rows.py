@@ -19,8 +19,6 @@ from ._ports import JobResult
 from ._values import EMPTY, date_text, datetime_text, decimal_text
 from ._writer import Row
 
-NOTE_LIMIT = 100
-
 Plan = Literal["none", "deleted", "link", "attach", "upload"]
 _PLANS: dict[FileMode, Plan] = {
     FileMode.link: "link",
@@ -37,13 +35,6 @@ class Prepared:
     plan: Plan
     link: str | None
     hash: str
-
-
-def note(result: JobResult, name: str, value: Any) -> None:
-    """Keep an example of what was counted under ``name`` (up to :data:`NOTE_LIMIT`)."""
-    items = result.notes.setdefault(name, [])
-    if isinstance(items, list) and len(items) < NOTE_LIMIT:
-        items.append(value)
 
 
 class DocumentRows:
@@ -130,7 +121,7 @@ class DocumentRows:
             fields["UF_EXTERNAL_URL"] = prepared.link or EMPTY
             self.result.add("attach_fallback")
             why = f"{prepared.doc.guid}: {got.size} bytes > {cfg.max_attach_bytes}, linked"
-            note(self.result, "attach_fallback", why)
+            self.result.example("attach_fallback", why)
             return self._finish(prepared, fields, None), 0
         fields["UF_FILE_ID"] = {"fileData": [got.name, got.base64]}
         fields["UF_EXTERNAL_URL"] = EMPTY

@@ -183,3 +183,10 @@ class JobResult:
     def merge_counts(self, counts: Mapping[str, int]) -> None:
         for name, amount in counts.items():
             self.add(name, amount)
+
+    def example(self, name: str, value: Any, limit: int = 100) -> None:
+        """Keep ``value`` as an example of what was counted under ``name`` (the first
+        ``limit``)."""
+        items = self.notes.setdefault(name, [])
+        if isinstance(items, list) and len(items) < limit:
+            items.append(value)

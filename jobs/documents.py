@@ -89,7 +89,7 @@ from onec_client import (
 from . import _files
 from ._companies_map import CompanyMap, CompanyRef
 from ._context import DocumentsRead, FileMode, JobContext
-from ._document_rows import DocumentRows, Prepared, note
+from ._document_rows import DocumentRows, Prepared
 from ._errors import JobFailed
 from ._frame import run_job
 from ._hash import content_hash
@@ -297,7 +297,7 @@ class _Run:
         except OneCNotFound as exc:
             scope.missing = True
             self.result.add("not_in_1c")
-            note(self.result, "not_in_1c", company.guid)
+            self.result.example("not_in_1c", company.guid)
             log.warning("sync.documents.not_in_1c", company=company.guid, reason=one_line(exc))
         except (OneCFatalError, FatalError) as exc:
             raise JobFailed(f"documents of {company.guid}: {one_line(exc)}") from exc
@@ -519,7 +519,7 @@ class _Run:
             except OneCFileUnavailable as exc:
                 log.warning("sync.documents.no_file", key=prepared.doc.guid, reason=one_line(exc))
                 self.result.add("file_unavailable")
-                note(self.result, "file_unavailable", prepared.doc.guid)
+                self.result.example("file_unavailable", prepared.doc.guid)
                 row, size = self.rows.without_file(prepared, orders), 0
             except _files.RefusedFile as exc:
                 self._park(prepared.doc, str(exc), prepared.company.guid)

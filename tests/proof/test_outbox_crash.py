@@ -15,19 +15,20 @@ was delivered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from b2bsync.store import SqlWorkflowStore, Store
-from bitrix_client.fake import Fault
 from jobs.testing import World
 from workflows import Notification, Recipient, dedup_key
 
@@ -79,20 +80,42 @@ def _reap(child: subprocess.Popen[bytes]) -> None:
         child.stderr.close()
 
 
+class _KillAfterFirstBatch:
+    """An observer of the fake: kills the child the moment the fake has applied its first batch,
+    before the answer leaves — between the Bitrix write and the store's commit."""
+
+    def __init__(self) -> None:
+        self.child: subprocess.Popen[bytes] | None = None
+        self.killed = False
+        self._lock = threading.Lock()
+
+    def arm(self, child: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self.child = child
+
+    def __call__(self, method: str, params: Any, moment: str) -> None:
+        with self._lock:
+            if method != "batch" or moment != "after" or self.child is None or self.killed:
+                return
+            self.child.send_signal(signal.SIGKILL)
+            self.child.wait()  # dead before the answer goes any further
+            self.killed = True
+
+
 def _kill_between_write_and_commit(world: World, env: dict[str, str], store: Store) -> bool:
-    """Let the fake apply one batch and hold its answer, and kill the child meanwhile."""
+    """Let the fake apply one batch and kill the child before it hears the answer."""
     _free_dead_leases(store)
-    stalled = world.app.stats.faults[Fault.TIMEOUT_AFTER.value]
-    world.app.faults.inject_next(Fault.TIMEOUT_AFTER, method="batch")
-    child = _deliver(env)
-    deadline = time.monotonic() + 60
-    while world.app.stats.faults[Fault.TIMEOUT_AFTER.value] == stalled:
-        if child.poll() is not None or time.monotonic() > deadline:
-            _reap(child)
-            return False
-        time.sleep(0.005)
-    _reap(child)
-    return True
+    killer = _KillAfterFirstBatch()
+    world.app.observers.append(killer)
+    try:
+        child = _deliver(env)
+        killer.arm(child)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=60)
+        _reap(child)
+    finally:
+        world.app.observers.remove(killer)
+    return killer.killed
 
 
 @pytest.mark.parametrize("seed", range(SEEDS))
